@@ -1,0 +1,104 @@
+# Vigil — top-level build.
+#
+# `make` builds bin/vigil-server; `make test` installs what is missing, builds,
+# then runs the check unit tests and the pytest integration suite.
+# Objects go to build/ (or build-asan/ for `make asan`), binaries to bin/.
+
+CC       ?= cc
+BUILD    ?= build
+BIN      ?= bin
+OPT      ?= -O2
+PYTHON   ?= /usr/bin/python3
+PREFIX   ?= /usr/local
+
+PKGS      := hiredis openssl liblzf
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Debian 12's libev-dev ships no libev.pc: use pkg-config when it has one.
+EV_CFLAGS := $(shell pkg-config --cflags libev 2>/dev/null)
+EV_LIBS   := $(shell pkg-config --libs libev 2>/dev/null || echo -lev)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+
+CFLAGS   ?= $(OPT) -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers \
+            -Icommon -Iserver $(PKG_CFLAGS) $(EV_CFLAGS) -MMD -MP $(EXTRA_CFLAGS)
+LDLIBS   += $(PKG_LIBS) $(EV_LIBS) -lm -lpthread $(EXTRA_LDLIBS)
+
+COMMON_SRC := $(wildcard common/*.c)
+SERVER_SRC := $(filter-out server/main.c,$(wildcard server/*.c))
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/%.o)
+UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+COMMON_LIB := $(BUILD)/libvigil-common.a
+SERVER_LIB := $(BUILD)/libvigil-server.a
+
+.PHONY: all test unit integration run bench deps install clean format lint asan asan-test
+
+all: $(BIN)/vigil-server
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(COMMON_LIB): $(COMMON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SERVER_LIB): $(SERVER_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/vigil-server: $(BUILD)/server/main.o $(SERVER_LIB) $(COMMON_LIB)
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(SERVER_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+# Installs missing Debian packages (needs root and apt); a no-op when all are there.
+deps:
+	@scripts/deps.sh
+
+test: deps all unit integration
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do CK_VERBOSITY=normal $$t; done
+
+integration: all
+	VIGIL_SERVER=$(abspath $(BIN)/vigil-server) $(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
+
+run: deps all
+	$(BIN)/vigil-server conf/vigil.conf
+
+bench: deps all
+	$(PYTHON) bench/throughput.py --vigil $(abspath $(BIN)/vigil-server)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN)/vigil-server $(DESTDIR)$(PREFIX)/bin/
+
+# ASan+UBSan build in its own tree, so it never mixes with the optimised objects.
+asan:
+	$(MAKE) BUILD=build-asan BIN=bin-asan OPT="-O1 -fno-omit-frame-pointer" \
+	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	    LDFLAGS="-fsanitize=address,undefined" all $(BUILD_ASAN_UNIT)
+
+asan-test: deps
+	$(MAKE) asan BUILD_ASAN_UNIT="unit"
+	VIGIL_SERVER=$(abspath bin-asan/vigil-server) $(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
+
+format:
+	clang-format -i common/*.[ch] server/*.[ch] tests/unit/*.[ch]
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	    --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Icommon -Iserver common server
+
+clean:
+	rm -rf build build-asan bin bin-asan
+
+-include $(COMMON_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(BUILD)/server/main.d
