@@ -103,6 +103,17 @@ static vstr vstr_new_alloc(const void *init, size_t len, size_t alloc)
     return s;
 }
 
+vstr vstr_init_at(void *mem, const void *init, size_t len)
+{
+    struct vstr_hdr8 *h = mem;
+    h->len = h->alloc = (uint8_t)len;
+    h->flags = VSTR_TYPE_8;
+    if (len)
+        memcpy(h->buf, init, len);
+    h->buf[len] = '\0';
+    return h->buf;
+}
+
 vstr vstr_new(const void *init, size_t len)
 {
     return vstr_new_alloc(init, len, len);

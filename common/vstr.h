@@ -20,6 +20,10 @@ vstr vstr_empty(void);
 vstr vstr_from_ll(long long value);
 vstr vstr_dup(const vstr s);
 void vstr_free(vstr s);
+/* Builds a short string (len < 256) inside caller-owned memory of at least
+ * VSTR_INLINE_OVERHEAD + len bytes; it must never be grown or freed alone. */
+vstr vstr_init_at(void *mem, const void *init, size_t len);
+#define VSTR_INLINE_OVERHEAD 4
 
 size_t vstr_len(const vstr s);
 size_t vstr_avail(const vstr s);

@@ -1,0 +1,19 @@
+/* command_families — the list of command tables that commands.c loads.
+ * A new family (a file with its own struct command array) is added here. */
+#ifndef VIGIL_COMMAND_FAMILIES_H
+#define VIGIL_COMMAND_FAMILIES_H
+
+#include "commands.h"
+
+extern struct command string_commands[];
+extern struct command keyspace_commands[];
+extern struct command connection_commands[];
+
+static struct command *const command_families[] = {
+    string_commands,
+    keyspace_commands,
+    connection_commands,
+    NULL,
+};
+
+#endif

@@ -1,0 +1,10 @@
+/* connection — commands about the connection itself: PING, ECHO, QUIT,
+ * RESET, HELLO, AUTH, SELECT. */
+#ifndef VIGIL_CONNECTION_H
+#define VIGIL_CONNECTION_H
+
+#include "commands.h"
+
+extern struct command connection_commands[];
+
+#endif

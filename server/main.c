@@ -1,0 +1,147 @@
+/* main — vigil-server's entry point: reads the configuration (a file and
+ * `--name value` overrides, exactly as redis-server takes them), sets up
+ * the process, opens the listeners and runs the event loop. */
+#include "commands.h"
+#include "config.h"
+#include "log.h"
+#include "mem.h"
+#include "mtime.h"
+#include "networking.h"
+#include "object.h"
+#include "server.h"
+
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void usage(void)
+{
+    fprintf(stderr, "Usage: ./vigil-server [/path/to/vigil.conf] [options] [-]\n"
+                    "       ./vigil-server - (read config from stdin)\n"
+                    "       ./vigil-server -v or --version\n"
+                    "       ./vigil-server -h or --help\n\n"
+                    "Examples:\n"
+                    "       ./vigil-server (run the server with default conf)\n"
+                    "       ./vigil-server /etc/vigil/6379.conf\n"
+                    "       ./vigil-server --port 7777\n"
+                    "       ./vigil-server --port 7777 --replicaof 127.0.0.1 8888\n"
+                    "       ./vigil-server /etc/myvigil.conf --loglevel verbose -\n");
+    exit(1);
+}
+
+static void version(void)
+{
+    printf("Vigil server v=%s (Redis-compatible %s) bits=%d\n", VIGIL_PROJECT_VERSION,
+           VIGIL_VERSION, (int)(sizeof(long) * 8));
+    exit(0);
+}
+
+/* 40 hex characters from the OpenSSL RNG: the run id, and the hash seed. */
+static void init_random_ids(void)
+{
+    unsigned char bytes[RUN_ID_LEN / 2];
+    uint8_t seed[16];
+    if (RAND_bytes(bytes, sizeof bytes) != 1 || RAND_bytes(seed, sizeof seed) != 1) {
+        fprintf(stderr, "Unable to read random bytes\n");
+        exit(1);
+    }
+    for (size_t i = 0; i < sizeof bytes; i++)
+        sprintf(server.runid + i * 2, "%02x", bytes[i]);
+    dict_set_seed(seed);
+    unsigned int rs;
+    memcpy(&rs, seed, sizeof rs);
+    srandom(rs);
+}
+
+static void load_config(int argc, char **argv)
+{
+    const char *file = NULL;
+    int first_opt = 1;
+    if (argc >= 2 && strncmp(argv[1], "--", 2) != 0) {
+        file = argv[1];
+        first_opt = 2;
+    }
+    vstr err = NULL;
+    if (config_load(file, argc - first_opt, argv + first_opt, &err) < 0) {
+        fprintf(stderr, "%s\n", err ? err : "Invalid configuration");
+        exit(1);
+    }
+    vstr_free(err);
+}
+
+static void write_pidfile(void)
+{
+    if (!cfg.pidfile || !*cfg.pidfile)
+        return;
+    FILE *fp = fopen(cfg.pidfile, "w");
+    if (!fp) {
+        log_warning("Failed to write PID file: %s", cfg.pidfile);
+        return;
+    }
+    fprintf(fp, "%d\n", (int)getpid());
+    fclose(fp);
+}
+
+static void daemonize(void)
+{
+    if (fork() != 0)
+        exit(0);
+    setsid();
+    FILE *ignored = freopen("/dev/null", "r", stdin);
+    ignored = freopen("/dev/null", "w", stdout);
+    ignored = freopen("/dev/null", "w", stderr);
+    (void)ignored;
+}
+
+static void init_server_state(void)
+{
+    server.pid = getpid();
+    server_update_cached_time();
+    server.start_time = server.unixtime;
+    server.start_monotonic_us = mtime_monotonic_us();
+    server.next_client_id = 1;
+    server.active_expire_enabled = 1;
+    server.lastsave = server.unixtime;
+    static const struct dict_type errors_type = {.key_free = vstr_free};
+    server.errors = dict_new(&errors_type);
+    obj_init_shared();
+    db_init_all();
+    commands_init();
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version")))
+        version();
+    if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+        usage();
+    umask(022);
+    init_random_ids();
+    server.executable = argv[0];
+    config_init_defaults();
+    load_config(argc, argv);
+    log_set_level((enum log_level)cfg.loglevel);
+    if (cfg.logfile && *cfg.logfile && log_set_file(cfg.logfile) < 0) {
+        fprintf(stderr, "Can't open the log file: %s\n", cfg.logfile);
+        exit(1);
+    }
+    if (cfg.daemonize)
+        daemonize();
+    init_server_state();
+    server_init_loop();
+    log_notice("oO0OoO0OoO0Oo Vigil is starting oO0OoO0OoO0Oo");
+    log_notice("Vigil version=%s, bits=%d, pid=%d, just started", VIGIL_PROJECT_VERSION,
+               (int)(sizeof(long) * 8), (int)server.pid);
+    if (networking_listen() < 0)
+        exit(1);
+    write_pidfile();
+    log_notice("Server initialized");
+    log_notice("Ready to accept connections");
+    ev_run(server.loop, 0);
+    if (server_prepare_shutdown(server.shutdown_flags) < 0)
+        return 1;
+    return 0;
+}

@@ -1,0 +1,739 @@
+/* networking — accepting clients, reading and executing requests, and
+ * writing replies; see networking.h.
+ *
+ * Replies are not written from command handlers: a client with output is
+ * queued on server.pending_writes and the before-sleep hook writes them
+ * all at once, so a pipeline of requests read in one go costs one write.
+ * Only what cannot be written then waits for the socket to be writable.
+ */
+#include "networking.h"
+
+#include "commands.h"
+#include "log.h"
+#include "mem.h"
+#include "mtime.h"
+#include "reply.h"
+#include "server.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define IOBUF_LEN (16 * 1024)
+/* Bulk arguments at least this big are read straight to their full size. */
+#define MBULK_BIG_ARG (32 * 1024)
+#define MAX_ACCEPTS_PER_CALL 1000
+/* Per write event, stop after this much unless memory is tight: others wait. */
+#define MAX_WRITE_PER_EVENT (1024 * 64)
+#define MAX_IOV 64
+#define MAX_FREE_HOOKS 8
+
+static void (*free_hooks[MAX_FREE_HOOKS])(struct client *c);
+static int free_hook_count;
+
+void networking_add_free_hook(void (*hook)(struct client *c))
+{
+    if (free_hook_count < MAX_FREE_HOOKS)
+        free_hooks[free_hook_count++] = hook;
+}
+
+int client_arg_is(const struct client *c, int i, const char *keyword)
+{
+    return strcasecmp(c->argv[i].ptr, keyword) == 0 && strlen(keyword) == c->argv[i].len;
+}
+
+void client_set_db(struct client *c, int dbid)
+{
+    c->db = db_get(dbid);
+}
+
+static void link_client(struct client *c)
+{
+    c->prev = server.clients_tail;
+    c->next = NULL;
+    if (server.clients_tail)
+        server.clients_tail->next = c;
+    else
+        server.clients_head = c;
+    server.clients_tail = c;
+    server.client_count++;
+}
+
+static void unlink_client(struct client *c)
+{
+    if (c->prev)
+        c->prev->next = c->next;
+    else if (server.clients_head == c)
+        server.clients_head = c->next;
+    else
+        return;
+    if (c->next)
+        c->next->prev = c->prev;
+    else
+        server.clients_tail = c->prev;
+    c->prev = c->next = NULL;
+    server.client_count--;
+}
+
+static void client_on_readable(struct conn *conn);
+
+struct client *client_new(struct conn *conn)
+{
+    struct client *c = mem_calloc(sizeof *c);
+    c->id = server.next_client_id++;
+    c->conn = conn;
+    c->resp = 2;
+    c->db = db_get(0);
+    c->authenticated = cfg.requirepass == NULL;
+    c->querybuf = vstr_empty();
+    resp_request_init(&c->req);
+    c->buf = mem_malloc(CLIENT_REPLY_CHUNK);
+    c->ctime = c->last_interaction = server.unixtime;
+    if (conn) {
+        conn_set_data(conn, c);
+        conn_set_read_handler(conn, client_on_readable);
+        if (cfg.tcp_keepalive)
+            net_set_keepalive(conn->fd, cfg.tcp_keepalive);
+        net_set_nodelay(conn->fd, 1);
+        link_client(c);
+    } else {
+        c->flags |= CLIENT_FAKE;
+    }
+    return c;
+}
+
+static void free_reply_blocks(struct client *c)
+{
+    struct reply_block *b = c->reply_head;
+    while (b) {
+        struct reply_block *next = b->next;
+        mem_free(b);
+        b = next;
+    }
+    c->reply_head = c->reply_tail = NULL;
+    c->reply_bytes = c->reply_blocks = 0;
+}
+
+/* Removes c from the singly linked pending-write queue, if queued. */
+static void unqueue_pending_write(struct client *c)
+{
+    if (!(c->flags & CLIENT_PENDING_WRITE))
+        return;
+    struct client **link = &server.pending_writes;
+    while (*link && *link != c)
+        link = &(*link)->next_pending_write;
+    if (*link)
+        *link = c->next_pending_write;
+    c->flags &= ~CLIENT_PENDING_WRITE;
+}
+
+void client_free(struct client *c)
+{
+    if (server.current_client == c)
+        server.current_client = NULL;
+    for (int i = 0; i < free_hook_count; i++)
+        free_hooks[i](c);
+    unqueue_pending_write(c);
+    unlink_client(c);
+    if (c->conn)
+        conn_close(c->conn);
+    client_release_argv(c);
+    resp_request_free(&c->req);
+    vstr_free(c->querybuf);
+    vstr_free(c->name);
+    vstr_free(c->user);
+    free_reply_blocks(c);
+    mem_free(c->buf);
+    mem_free(c);
+}
+
+void client_close_async(struct client *c)
+{
+    if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_FAKE))
+        return;
+    c->flags |= CLIENT_CLOSE_ASAP;
+    c->next_close = server.pending_closes;
+    server.pending_closes = c;
+}
+
+static void free_pending_closes(void)
+{
+    while (server.pending_closes) {
+        struct client *c = server.pending_closes;
+        server.pending_closes = c->next_close;
+        client_free(c);
+    }
+}
+
+void client_own_argv(struct client *c)
+{
+    if (c->owned_argv)
+        return;
+    c->owned_argv = mem_malloc(sizeof(vstr) * (size_t)c->argc);
+    struct resp_arg *copy = mem_malloc(sizeof *copy * (size_t)c->argc);
+    for (int i = 0; i < c->argc; i++) {
+        c->owned_argv[i] = vstr_new(c->argv[i].ptr, c->argv[i].len);
+        copy[i].ptr = c->owned_argv[i];
+        copy[i].len = c->argv[i].len;
+    }
+    c->argv = copy;
+}
+
+void client_release_argv(struct client *c)
+{
+    if (!c->owned_argv)
+        return;
+    for (int i = 0; i < c->argc; i++)
+        vstr_free(c->owned_argv[i]);
+    mem_free(c->owned_argv);
+    mem_free(c->argv);
+    c->owned_argv = NULL;
+    c->argv = NULL;
+    c->argc = 0;
+}
+
+/* ---- accepting ---- */
+
+static const char protected_mode_msg[] =
+    "-DENIED Redis is running in protected mode because protected mode is enabled and no "
+    "password is set for the default user. In this mode connections are only accepted from the "
+    "loopback interface. If you want to connect from external computers to Redis you may adopt "
+    "one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG "
+    "SET protected-mode no' from the loopback interface by connecting to Redis from the same host "
+    "the server is running, however MAKE SURE Redis is not publicly accessible from internet if "
+    "you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just "
+    "disable the protected mode by editing the Redis configuration file, and setting the "
+    "protected mode option to 'no', and then restarting the server. 3) If you started the server "
+    "manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an "
+    "authentication password for the default user. NOTE: You only need to do one of the above "
+    "things in order for the server to start accepting connections from the outside.\r\n";
+
+/* Refusals are written straight to the socket: no client is created. */
+static void refuse_connection(int fd, const char *msg)
+{
+    ssize_t ignored = write(fd, msg, strlen(msg));
+    (void)ignored;
+    close(fd);
+}
+
+static void accept_client(int fd, const char *ip, int port, int is_unix)
+{
+    if (server.client_count >= cfg.maxclients) {
+        refuse_connection(fd, "-ERR max number of clients reached\r\n");
+        server.stat.rejected_conn++;
+        return;
+    }
+    if (!is_unix && cfg.protected_mode && cfg.requirepass == NULL && !net_is_loopback(ip)) {
+        refuse_connection(fd, protected_mode_msg);
+        server.stat.rejected_conn++;
+        return;
+    }
+    struct conn *conn = conn_plain_accepted(server.loop, fd);
+    struct client *c = client_new(conn);
+    if (is_unix) {
+        c->flags |= CLIENT_UNIX_SOCKET;
+        snprintf(c->addr, sizeof c->addr, "%s:0", cfg.unixsocket);
+        snprintf(c->laddr, sizeof c->laddr, "%s:0", cfg.unixsocket);
+    } else {
+        char lip[64];
+        int lport = 0;
+        net_format_addr(c->addr, sizeof c->addr, ip, port);
+        if (net_sock_name(fd, lip, sizeof lip, &lport) == 0)
+            net_format_addr(c->laddr, sizeof c->laddr, lip, lport);
+    }
+    server.stat.numconnections++;
+    conn_accept(conn, NULL);
+    log_verbose("Accepted %s", c->addr);
+}
+
+static void on_tcp_accept(struct ev_loop *loop, ev_io *w, int revents)
+{
+    (void)loop;
+    (void)revents;
+    for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
+        char ip[64], err[NET_ERR_LEN];
+        int port;
+        int fd = net_tcp_accept(err, w->fd, ip, sizeof ip, &port);
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                log_warning("Accepting client connection: %s", err);
+            return;
+        }
+        accept_client(fd, ip, port, 0);
+    }
+}
+
+static void on_unix_accept(struct ev_loop *loop, ev_io *w, int revents)
+{
+    (void)loop;
+    (void)revents;
+    for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
+        char err[NET_ERR_LEN];
+        int fd = net_unix_accept(err, w->fd);
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                log_warning("Accepting client connection: %s", err);
+            return;
+        }
+        accept_client(fd, NULL, 0, 1);
+    }
+}
+
+static int listen_tcp(const char *addr)
+{
+    char err[NET_ERR_LEN] = "";
+    int fd = net_tcp_listen(err, addr, cfg.port, cfg.tcp_backlog);
+    if (fd == -2)
+        return 0; /* optional address ("-::1") not available */
+    if (fd < 0) {
+        log_warning("Warning: Could not create server TCP listening socket %s:%d: %s", addr,
+                    cfg.port, err);
+        return -1;
+    }
+    int i = server.listen_count++;
+    server.listen_fds[i] = fd;
+    ev_io_init(&server.listen_watchers[i], on_tcp_accept, fd, EV_READ);
+    ev_io_start(server.loop, &server.listen_watchers[i]);
+    return 0;
+}
+
+int networking_listen(void)
+{
+    server.listen_count = 0;
+    server.unix_fd = -1;
+    if (cfg.port != 0) {
+        static char *const default_bind[] = {"*", "-::*"};
+        char *const *addrs = cfg.bind_count ? cfg.bind : default_bind;
+        int count = cfg.bind_count ? cfg.bind_count : 2;
+        for (int i = 0; i < count; i++)
+            if (listen_tcp(addrs[i]) < 0)
+                return -1;
+    }
+    if (cfg.unixsocket && *cfg.unixsocket) {
+        char err[NET_ERR_LEN] = "";
+        server.unix_fd = net_unix_listen(err, cfg.unixsocket, cfg.unixsocketperm, cfg.tcp_backlog);
+        if (server.unix_fd < 0) {
+            log_warning("Failed opening Unix socket: %s", err);
+            return -1;
+        }
+        ev_io_init(&server.unix_watcher, on_unix_accept, server.unix_fd, EV_READ);
+        ev_io_start(server.loop, &server.unix_watcher);
+    }
+    if (server.listen_count == 0 && server.unix_fd < 0) {
+        log_warning("Configured to not listen anywhere, exiting.");
+        return -1;
+    }
+    return 0;
+}
+
+void networking_close_listeners(void)
+{
+    for (int i = 0; i < server.listen_count; i++) {
+        ev_io_stop(server.loop, &server.listen_watchers[i]);
+        close(server.listen_fds[i]);
+    }
+    server.listen_count = 0;
+    if (server.unix_fd >= 0) {
+        ev_io_stop(server.loop, &server.unix_watcher);
+        close(server.unix_fd);
+        unlink(cfg.unixsocket);
+        server.unix_fd = -1;
+    }
+}
+
+/* ---- reading and executing ---- */
+
+static void protocol_error(struct client *c, const char *err)
+{
+    if (log_get_level() <= LOG_VERBOSE) {
+        vstr info = client_info_string(vstr_empty(), c);
+        log_verbose("Protocol error (%s) from client: %s", err, info);
+        vstr_free(info);
+    }
+    reply_error(c, err);
+    c->flags |= CLIENT_CLOSE_AFTER_REPLY;
+    c->qb_pos = vstr_len(c->querybuf);
+}
+
+/* Moves the unprocessed tail of the query buffer to its start. */
+static void trim_query_buffer(struct client *c)
+{
+    size_t len = vstr_len(c->querybuf);
+    if (c->qb_pos == 0)
+        return;
+    if (c->qb_pos >= len) {
+        vstr_clear(c->querybuf);
+    } else {
+        memmove(c->querybuf, c->querybuf + c->qb_pos, len - c->qb_pos);
+        vstr_set_len(c->querybuf, len - c->qb_pos);
+    }
+    c->qb_pos = 0;
+}
+
+void networking_process_input(struct client *c)
+{
+    const struct resp_limits limits = {
+        .max_bulk_len = (c->flags & CLIENT_MASTER) ? -1 : cfg.proto_max_bulk_len,
+        .auth_required = !c->authenticated,
+    };
+    server.current_client = c;
+    while (c->qb_pos < vstr_len(c->querybuf)) {
+        if (c->flags & (CLIENT_BLOCKED | CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP |
+                        CLIENT_PAUSED_WAITING))
+            break;
+        size_t consumed = 0;
+        const char *err = NULL;
+        enum resp_status st = resp_parse(&c->req, c->querybuf + c->qb_pos,
+                                         vstr_len(c->querybuf) - c->qb_pos, &limits, &consumed,
+                                         &err);
+        if (st == RESP_NEED_MORE)
+            break;
+        if (st == RESP_ERROR) {
+            protocol_error(c, err);
+            break;
+        }
+        if (c->req.argc == 0) {
+            c->qb_pos += consumed;
+            continue;
+        }
+        c->argc = c->req.argc;
+        c->argv = c->req.argv;
+        int rc = commands_process(c);
+        /* A postponed command (CLIENT PAUSE) keeps its bytes to run again. */
+        if (rc > 0)
+            break;
+        c->qb_pos += consumed;
+        if (!c->owned_argv) {
+            c->argc = 0;
+            c->argv = NULL;
+        }
+    }
+    trim_query_buffer(c);
+    if (server.current_client == c)
+        server.current_client = NULL;
+}
+
+static int querybuf_over_limit(struct client *c)
+{
+    if (c->flags & CLIENT_MASTER)
+        return 0;
+    return vstr_len(c->querybuf) > cfg.client_query_buffer_limit;
+}
+
+static void client_on_readable(struct conn *conn)
+{
+    struct client *c = conn_data(conn);
+    size_t buffered = vstr_len(c->querybuf) - c->qb_pos;
+    size_t readlen = IOBUF_LEN;
+    size_t missing = resp_bulk_bytes_missing(&c->req, buffered);
+    /* A big argument is read to its exact end, so the buffer is sized once
+     * and the next request starts in a fresh read. */
+    if (missing >= MBULK_BIG_ARG)
+        readlen = missing;
+    c->querybuf = vstr_make_room(c->querybuf, readlen);
+    size_t len = vstr_len(c->querybuf);
+    ssize_t n = conn_read(conn, c->querybuf + len, readlen);
+    if (n < 0) {
+        if (conn_state(conn) == CONN_STATE_CONNECTED)
+            return;
+        log_verbose("Reading from client: %s", conn_last_error(conn));
+        client_close_async(c);
+        return;
+    }
+    if (n == 0) {
+        log_verbose("Client closed connection %s", c->addr);
+        client_close_async(c);
+        return;
+    }
+    vstr_incr_len(c->querybuf, (size_t)n);
+    if (vstr_len(c->querybuf) > c->querybuf_peak)
+        c->querybuf_peak = vstr_len(c->querybuf);
+    c->last_interaction = server.unixtime;
+    c->net_input_bytes += (uint64_t)n;
+    server.stat.net_input_bytes += n;
+    server.stat.total_reads_processed++;
+    if (querybuf_over_limit(c)) {
+        vstr info = client_info_string(vstr_empty(), c);
+        log_warning("Closing client that reached max query buffer length: %s", info);
+        vstr_free(info);
+        server.stat.client_qbuf_limit_disconnections++;
+        client_close_async(c);
+        return;
+    }
+    networking_process_input(c);
+}
+
+/* ---- writing ---- */
+
+void networking_schedule_write(struct client *c)
+{
+    if (c->flags & (CLIENT_PENDING_WRITE | CLIENT_FAKE) || !c->conn)
+        return;
+    c->flags |= CLIENT_PENDING_WRITE;
+    c->next_pending_write = server.pending_writes;
+    server.pending_writes = c;
+}
+
+/* Writes from the fixed buffer and the block list with one writev; 0 on
+ * success (maybe partial), -1 if the connection failed. */
+static int write_to_client(struct client *c)
+{
+    size_t total = 0;
+    while (reply_has_pending(c)) {
+        struct iovec iov[MAX_IOV];
+        int n = 0;
+        size_t batch = 0;
+        if (c->bufpos > c->sentlen) {
+            iov[n].iov_base = c->buf + c->sentlen;
+            iov[n].iov_len = c->bufpos - c->sentlen;
+            batch += iov[n++].iov_len;
+        }
+        size_t skip = c->bufpos > c->sentlen ? 0 : c->sentlen;
+        for (struct reply_block *b = c->reply_head; b && n < MAX_IOV; b = b->next) {
+            if (b->used <= skip) {
+                skip -= b->used;
+                continue;
+            }
+            iov[n].iov_base = b->data + skip;
+            iov[n].iov_len = b->used - skip;
+            batch += iov[n++].iov_len;
+            skip = 0;
+        }
+        if (n == 0)
+            break;
+        ssize_t w = conn_writev(c->conn, iov, n);
+        if (w <= 0) {
+            if (w < 0 && conn_state(c->conn) == CONN_STATE_CONNECTED)
+                break;
+            log_verbose("Error writing to client: %s", conn_last_error(c->conn));
+            return -1;
+        }
+        total += (size_t)w;
+        size_t left = (size_t)w;
+        if (c->bufpos > c->sentlen) {
+            size_t chunk = c->bufpos - c->sentlen;
+            size_t used = left < chunk ? left : chunk;
+            c->sentlen += used;
+            left -= used;
+            if (c->sentlen == c->bufpos)
+                c->sentlen = c->bufpos = 0;
+            else
+                continue;
+        }
+        /* For blocks, sentlen counts bytes already sent of the head block. */
+        while (left > 0 && c->reply_head) {
+            struct reply_block *b = c->reply_head;
+            size_t remain = b->used - c->sentlen;
+            if (left >= remain) {
+                left -= remain;
+                c->reply_head = b->next;
+                if (!c->reply_head)
+                    c->reply_tail = NULL;
+                c->reply_bytes -= b->size;
+                c->reply_blocks--;
+                c->sentlen = 0;
+                mem_free(b);
+            } else {
+                c->sentlen += left;
+                left = 0;
+            }
+        }
+        if ((size_t)w < batch)
+            break;
+        if (total > MAX_WRITE_PER_EVENT && mem_used() < cfg.maxmemory)
+            break;
+    }
+    c->net_output_bytes += total;
+    server.stat.net_output_bytes += (long long)total;
+    server.stat.total_writes_processed++;
+    if (total > 0 && !(c->flags & CLIENT_MASTER))
+        c->last_interaction = server.unixtime;
+    return 0;
+}
+
+static void client_on_writable(struct conn *conn);
+
+/* After a write: stop watching writability once drained, close if asked. */
+static void after_write(struct client *c)
+{
+    if (!reply_has_pending(c)) {
+        c->sentlen = 0;
+        if (c->conn->write_handler)
+            conn_set_write_handler(c->conn, NULL);
+        if (c->flags & CLIENT_CLOSE_AFTER_REPLY)
+            client_close_async(c);
+    } else if (!c->conn->write_handler) {
+        conn_set_write_handler(c->conn, client_on_writable);
+    }
+}
+
+static void client_on_writable(struct conn *conn)
+{
+    struct client *c = conn_data(conn);
+    if (write_to_client(c) < 0) {
+        client_close_async(c);
+        return;
+    }
+    after_write(c);
+}
+
+static void flush_pending_writes(void)
+{
+    while (server.pending_writes) {
+        struct client *c = server.pending_writes;
+        server.pending_writes = c->next_pending_write;
+        c->flags &= ~CLIENT_PENDING_WRITE;
+        if (c->flags & CLIENT_CLOSE_ASAP)
+            continue;
+        if (write_to_client(c) < 0) {
+            client_close_async(c);
+            continue;
+        }
+        after_write(c);
+    }
+}
+
+void networking_flush_sync(struct client *c, int timeout_ms)
+{
+    if (!c->conn)
+        return;
+    uint64_t deadline = mtime_monotonic_us() + (uint64_t)timeout_ms * 1000;
+    while (reply_has_pending(c) && mtime_monotonic_us() < deadline) {
+        if (write_to_client(c) < 0)
+            return;
+        struct pollfd p = {.fd = c->conn->fd, .events = POLLOUT};
+        poll(&p, 1, 10);
+    }
+}
+
+void networking_before_sleep(void)
+{
+    flush_pending_writes();
+    free_pending_closes();
+}
+
+int networking_check_obuf_limits(struct client *c)
+{
+    int class = (c->flags & CLIENT_SLAVE) ? 1 : (c->flags & CLIENT_PUBSUB) ? 2 : 0;
+    if (c->flags & (CLIENT_FAKE | CLIENT_CLOSE_ASAP))
+        return 0;
+    unsigned long long used = reply_pending_bytes(c);
+    unsigned long long hard = cfg.client_obuf_limits[class].hard;
+    unsigned long long soft = cfg.client_obuf_limits[class].soft;
+    int over = hard && used >= hard;
+    if (!over && soft && used >= soft) {
+        if (c->obuf_soft_limit_reached_time == 0)
+            c->obuf_soft_limit_reached_time = server.unixtime;
+        else if (server.unixtime - c->obuf_soft_limit_reached_time >
+                 cfg.client_obuf_limits[class].soft_seconds)
+            over = 1;
+    } else if (!over) {
+        c->obuf_soft_limit_reached_time = 0;
+    }
+    if (!over)
+        return 0;
+    vstr info = client_info_string(vstr_empty(), c);
+    log_warning("Client %s scheduled to be closed ASAP for overcoming of output buffer limits.",
+                info);
+    vstr_free(info);
+    server.stat.client_outbuf_limit_disconnections++;
+    client_close_async(c);
+    return 1;
+}
+
+/* ---- cron ---- */
+
+static int client_timed_out(struct client *c)
+{
+    if (cfg.maxidletime == 0)
+        return 0;
+    if (c->flags & (CLIENT_SLAVE | CLIENT_MASTER | CLIENT_BLOCKED | CLIENT_PUBSUB | CLIENT_FAKE))
+        return 0;
+    return server.unixtime - c->last_interaction > cfg.maxidletime;
+}
+
+/* An idle client's query buffer goes back to a small allocation. */
+static void shrink_query_buffer(struct client *c)
+{
+    if (vstr_len(c->querybuf) == 0 && vstr_alloc_size(c->querybuf) > 4 * IOBUF_LEN) {
+        vstr_free(c->querybuf);
+        c->querybuf = vstr_empty();
+    }
+    c->querybuf_peak = vstr_len(c->querybuf);
+}
+
+void networking_clients_cron(void)
+{
+    for (struct client *c = server.clients_head; c; c = c->next) {
+        if (c->flags & CLIENT_CLOSE_ASAP)
+            continue;
+        if (client_timed_out(c)) {
+            log_verbose("Closing idle client");
+            client_close_async(c);
+            continue;
+        }
+        shrink_query_buffer(c);
+        networking_check_obuf_limits(c);
+    }
+}
+
+/* ---- CLIENT LIST / CLIENT INFO lines ---- */
+
+static vstr append_flags(vstr s, const struct client *c)
+{
+    char flags[16];
+    int n = 0;
+    if (c->flags & CLIENT_SLAVE)
+        flags[n++] = (c->flags & CLIENT_MONITOR) ? 'O' : 'S';
+    if (c->flags & CLIENT_MASTER)
+        flags[n++] = 'M';
+    if (c->flags & CLIENT_PUBSUB)
+        flags[n++] = 'P';
+    if (c->flags & CLIENT_MULTI)
+        flags[n++] = 'x';
+    if (c->flags & CLIENT_BLOCKED)
+        flags[n++] = 'b';
+    if (c->flags & CLIENT_DIRTY_CAS)
+        flags[n++] = 'd';
+    if (c->flags & CLIENT_CLOSE_AFTER_REPLY)
+        flags[n++] = 'c';
+    if (c->flags & CLIENT_UNBLOCKED)
+        flags[n++] = 'u';
+    if (c->flags & CLIENT_CLOSE_ASAP)
+        flags[n++] = 'A';
+    if (c->flags & CLIENT_UNIX_SOCKET)
+        flags[n++] = 'U';
+    if (c->flags & CLIENT_NO_EVICT)
+        flags[n++] = 'e';
+    if (c->flags & CLIENT_NO_TOUCH)
+        flags[n++] = 'T';
+    if (n == 0)
+        flags[n++] = 'N';
+    return vstr_cat(s, flags, (size_t)n);
+}
+
+vstr client_info_string(vstr s, const struct client *c)
+{
+    const char *cmd = c->lastcmd ? c->lastcmd->fullname : "NULL";
+    s = vstr_catfmt(s, "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=",
+                    (unsigned long long)c->id, c->addr, c->laddr, c->conn ? c->conn->fd : -1,
+                    c->name ? c->name : "", server.unixtime - c->ctime,
+                    server.unixtime - c->last_interaction);
+    s = append_flags(s, c);
+    size_t obl = c->bufpos, oll = c->reply_blocks;
+    s = vstr_catfmt(s,
+                    " db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=0 "
+                    "multi-mem=0 rbs=%d rbp=%zu obl=%zu oll=%zu omem=%zu tot-mem=%zu events=r%s "
+                    "cmd=%s user=%s redir=-1 resp=%d",
+                    c->db ? c->db->id : 0, vstr_len(c->querybuf) - c->qb_pos,
+                    vstr_avail(c->querybuf), CLIENT_REPLY_CHUNK, c->querybuf_peak, obl, oll,
+                    c->reply_bytes,
+                    vstr_alloc_size(c->querybuf) + CLIENT_REPLY_CHUNK + c->reply_bytes,
+                    (c->conn && c->conn->write_handler) ? "w" : "", cmd,
+                    c->user ? c->user : "default", c->resp);
+    return s;
+}

@@ -1,0 +1,27 @@
+/* networking — listening sockets, accepting clients, reading requests and
+ * flushing replies.  The client list and its lifecycle live here. */
+#ifndef VIGIL_NETWORKING_H
+#define VIGIL_NETWORKING_H
+
+#include "client.h"
+
+/* Opens every configured listener; -1 (logged) if a required one fails. */
+int networking_listen(void);
+void networking_close_listeners(void);
+/* Runs before the loop sleeps: frees closed clients, flushes replies. */
+void networking_before_sleep(void);
+/* Once per cron tick: idle timeouts, buffer limits, query buffer trimming. */
+void networking_clients_cron(void);
+/* Executes what the client has buffered (after unblocking or unpausing). */
+void networking_process_input(struct client *c);
+/* Queues c for the before-sleep flush. */
+void networking_schedule_write(struct client *c);
+/* Closes c if its output buffer crossed client-output-buffer-limit. */
+int networking_check_obuf_limits(struct client *c);
+/* Blocking write of everything pending (SHUTDOWN replies, fatal errors). */
+void networking_flush_sync(struct client *c, int timeout_ms);
+
+/* Feature modules release their per-client state from here. */
+void networking_add_free_hook(void (*hook)(struct client *c));
+
+#endif
