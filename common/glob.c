@@ -86,9 +86,7 @@ static int token_match(const char *pattern, size_t plen, size_t *pi, char c, int
     int hit;
 
     switch (pattern[p]) {
-    case '?':
-        *pi = p + 1;
-        return 1;
+    case '?': *pi = p + 1; return 1;
     case '[':
         hit = bracket_match(pattern + p + 1, plen - p - 1, c, nocase, &used);
         *pi = p + 1 + used;
@@ -98,9 +96,7 @@ static int token_match(const char *pattern, size_t plen, size_t *pi, char c, int
             p++;
         *pi = p + 1;
         return same_byte(pattern[p], c, nocase);
-    default:
-        *pi = p + 1;
-        return same_byte(pattern[p], c, nocase);
+    default: *pi = p + 1; return same_byte(pattern[p], c, nocase);
     }
 }
 
