@@ -209,9 +209,6 @@ class ServerProcess:
         """Wait for the process to exit by itself; returns its exit code."""
         return self.proc.wait(timeout)
 
-    def is_running(self):
-        return self.proc is not None and self.proc.poll() is None
-
     # -- introspection -----------------------------------------------------
 
     def log_tail(self, n=LOG_TAIL_LINES):
