@@ -135,6 +135,7 @@ class ServerProcess:
     def start(self):
         """Start on a free port, retrying when another process grabbed it first."""
         if not os.path.exists(self.binary):
+            self._remove_dir()
             raise ServerStartError(
                 f"server binary {self.binary} not found: build it or set VIGIL_SERVER")
         for _ in range(PORT_ATTEMPTS):
