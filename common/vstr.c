@@ -28,6 +28,10 @@ struct __attribute__((packed)) vstr_hdr32 {
 #define HDR8(s) ((struct vstr_hdr8 *)((s) - sizeof(struct vstr_hdr8)))
 #define HDR32(s) ((struct vstr_hdr32 *)((s) - sizeof(struct vstr_hdr32)))
 
+/* vstr_len() in the header reads these layouts directly. */
+_Static_assert(sizeof(struct vstr_hdr8) == 3 && VSTR_TYPE_8 == 1, "vstr_len expects hdr8");
+_Static_assert(sizeof(struct vstr_hdr32) == 9, "vstr_len expects hdr32");
+
 /* Past this, grow by a fixed step instead of doubling. */
 #define VSTR_MAX_PREALLOC (1024 * 1024)
 
@@ -57,11 +61,6 @@ static void set_alloc(vstr s, size_t alloc)
         HDR8(s)->alloc = (uint8_t)alloc;
     else
         HDR32(s)->alloc = (uint32_t)alloc;
-}
-
-size_t vstr_len(const vstr s)
-{
-    return vstr_type(s) == VSTR_TYPE_8 ? HDR8(s)->len : HDR32(s)->len;
 }
 
 void vstr_set_len(vstr s, size_t len)

@@ -25,7 +25,18 @@ void vstr_free(vstr s);
 vstr vstr_init_at(void *mem, const void *init, size_t len);
 #define VSTR_INLINE_OVERHEAD 4
 
-size_t vstr_len(const vstr s);
+/* The length lives in the header before the bytes; the flags byte just
+ * before s says which header.  Inline: it is on every hot path. */
+static inline size_t vstr_len(const vstr s)
+{
+    unsigned char type = (unsigned char)s[-1];
+    if (type == 1)
+        return (unsigned char)s[-3];
+    unsigned int len;
+    __builtin_memcpy(&len, s - 9, sizeof len);
+    return len;
+}
+
 size_t vstr_avail(const vstr s);
 /* Bytes of memory behind s, header included. */
 size_t vstr_alloc_size(const vstr s);

@@ -1,6 +1,7 @@
 /* db — keyspace access, expiry and key-level signalling; see db.h. */
 #include "db.h"
 
+#include "bio.h"
 #include "client.h"
 #include "mem.h"
 #include "reply.h"
@@ -197,19 +198,19 @@ void db_overwrite(struct db *db, const char *key, size_t len, vobj *val)
 void db_set_key(struct client *c, struct db *db, const char *key, size_t len, vobj *val,
                 int flags)
 {
-    int exists;
-    if (flags & SETKEY_ALREADY_EXIST)
-        exists = 1;
-    else if (flags & SETKEY_DOESNT_EXIST)
-        exists = 0;
-    else
-        exists = db_lookup(db, key, len, LOOKUP_WRITE | LOOKUP_NOTOUCH) != NULL;
-    if (exists)
-        db_overwrite(db, key, len, val);
-    else
+    /* One hash lookup on the hot path: find, then overwrite in place. */
+    dict_entry *de = (flags & SETKEY_DOESNT_EXIST) ? NULL : dict_find(db->keys, key, len);
+    if (de && !(flags & SETKEY_ALREADY_EXIST) && db_key_is_expired(db, key, len)) {
+        db_delete_expired(db, key, len);
+        de = NULL;
+    }
+    if (de) {
+        dict_set_val(db->keys, de, val);
+        if (!(flags & SETKEY_KEEPTTL))
+            db_remove_expire(db, key, len);
+    } else {
         db_add(db, key, len, val);
-    if (exists && !(flags & SETKEY_KEEPTTL))
-        db_remove_expire(db, key, len);
+    }
     if (!(flags & SETKEY_NO_SIGNAL))
         db_signal_modified_key(c, db, key, len);
 }
@@ -225,8 +226,33 @@ int db_delete(struct db *db, const char *key, size_t len)
     return 1;
 }
 
+/* Values with more elements than this are freed by the bio thread: the
+ * cost of freeing grows with the element count, not the byte size. */
+#define LAZYFREE_THRESHOLD 64
+
+static void free_value_job(void *val, void *unused)
+{
+    (void)unused;
+    obj_decr_ref(val);
+}
+
+static size_t free_effort(const vobj *o)
+{
+    const struct obj_type_ops *ops = obj_type_ops(o->type);
+    return (o->type != OBJ_STRING && ops && ops->length) ? ops->length(o) : 1;
+}
+
 int db_delete_async(struct db *db, const char *key, size_t len)
 {
+    dict_entry *de = dict_find(db->keys, key, len);
+    if (!de)
+        return 0;
+    vobj *val = de->v.val;
+    /* Only a value nobody else references can move to another thread. */
+    if (val->refcount == 1 && free_effort(val) > LAZYFREE_THRESHOLD) {
+        de->v.val = NULL;
+        bio_submit(free_value_job, val, NULL);
+    }
     return db_delete(db, key, len);
 }
 
@@ -235,16 +261,28 @@ int db_exists(struct db *db, const char *key, size_t len)
     return db_lookup(db, key, len, LOOKUP_NOTOUCH | LOOKUP_NOSTATS) != NULL;
 }
 
+static void free_dicts_job(void *keys, void *expires)
+{
+    dict_free(expires);
+    dict_free(keys);
+}
+
 long long db_empty(int dbid, int async)
 {
-    (void)async;
     long long removed = 0;
     int first = dbid < 0 ? 0 : dbid, last = dbid < 0 ? cfg.databases - 1 : dbid;
     for (int i = first; i <= last; i++) {
         struct db *db = &server.dbs[i];
         removed += (long long)dict_size(db->keys);
-        dict_clear(db->expires, NULL);
-        dict_clear(db->keys, NULL);
+        if (async && dict_size(db->keys) > LAZYFREE_THRESHOLD) {
+            /* Hand the whole tables to the bio thread and start afresh. */
+            bio_submit(free_dicts_job, db->keys, db->expires);
+            db->keys = dict_new(&keys_dict_type);
+            db->expires = dict_new(&expires_dict_type);
+        } else {
+            dict_clear(db->expires, NULL);
+            dict_clear(db->keys, NULL);
+        }
         db->avg_ttl = 0;
         db->expires_cursor = 0;
     }

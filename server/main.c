@@ -1,6 +1,7 @@
 /* main — vigil-server's entry point: reads the configuration (a file and
  * `--name value` overrides, exactly as redis-server takes them), sets up
  * the process, opens the listeners and runs the event loop. */
+#include "bio.h"
 #include "commands.h"
 #include "config.h"
 #include "log.h"
@@ -109,6 +110,7 @@ static void init_server_state(void)
     server.errors = dict_new(&errors_type);
     obj_init_shared();
     db_init_all();
+    bio_init();
     commands_init();
 }
 
