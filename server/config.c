@@ -1002,6 +1002,8 @@ static void rewrite_line(struct rewrite_state *rs, const struct config_entry *e,
         return;
     }
     if (!rs->has_signature) {
+        if (rs->count > 0 && vstr_len(rs->lines[rs->count - 1]) > 0)
+            rewrite_append(rs, vstr_empty(), -2);
         rewrite_append(rs, vstr_from(REWRITE_SIGNATURE), -2);
         rs->has_signature = 1;
     }
@@ -1235,7 +1237,8 @@ static vstr obuf_render(const struct config_entry *e)
     return s;
 }
 
-/* One line per class, each written only if that class left its default. */
+/* One line per class that left its default; classes at their default get
+ * none (and drop their old line), which keeps repeated rewrites stable. */
 static void obuf_rewrite(const struct config_entry *e, struct rewrite_state *rs)
 {
     static const char *const rewrite_names[] = {"normal", "replica", "pubsub"};
@@ -1255,7 +1258,10 @@ static void obuf_rewrite(const struct config_entry *e, struct rewrite_state *rs)
                                 soft, cfg.client_obuf_limits[c].soft_seconds);
         vstr_free(hard);
         vstr_free(soft);
-        rewrite_line(rs, e, line, force);
+        if (force)
+            rewrite_line(rs, e, line, 1);
+        else
+            vstr_free(line);
     }
     cfgfile_free_args(dparts, dcount);
     cfgfile_free_args(nparts, ncount);
