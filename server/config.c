@@ -1237,8 +1237,25 @@ static vstr obuf_render(const struct config_entry *e)
     return s;
 }
 
-/* One line per class that left its default; classes at their default get
- * none (and drop their old line), which keeps repeated rewrites stable. */
+/* Index of an unused old line of entry idx setting this client class. */
+static int obuf_old_line(struct rewrite_state *rs, int idx, int cls)
+{
+    for (int l = 0; l < rs->count; l++) {
+        if (rs->owner[l] != idx)
+            continue;
+        int argc;
+        vstr *argv = cfgfile_split_args(rs->lines[l], vstr_len(rs->lines[l]), &argc);
+        int same = argv && argc > 1 && client_class_from_name(argv[1]) == cls;
+        cfgfile_free_args(argv, argc);
+        if (same)
+            return l;
+    }
+    return -1;
+}
+
+/* One line per class: in place of the old line for that class if there is
+ * one, else appended when the class left its default.  Matching by class
+ * keeps repeated rewrites stable. */
 static void obuf_rewrite(const struct config_entry *e, struct rewrite_state *rs)
 {
     static const char *const rewrite_names[] = {"normal", "replica", "pubsub"};
@@ -1258,10 +1275,16 @@ static void obuf_rewrite(const struct config_entry *e, struct rewrite_state *rs)
                                 soft, cfg.client_obuf_limits[c].soft_seconds);
         vstr_free(hard);
         vstr_free(soft);
-        if (force)
+        int old = obuf_old_line(rs, entry_index(e), c);
+        if (old >= 0) {
+            vstr_free(rs->lines[old]);
+            rs->lines[old] = line;
+            rs->owner[old] = -2;
+        } else if (force) {
             rewrite_line(rs, e, line, 1);
-        else
+        } else {
             vstr_free(line);
+        }
     }
     cfgfile_free_args(dparts, dcount);
     cfgfile_free_args(nparts, ncount);

@@ -625,6 +625,24 @@ START_TEST(rewrite_round_trip)
 }
 END_TEST
 
+START_TEST(rewrite_keeps_buffer_limit_lines_by_class)
+{
+    vstr path = write_tmp("o.conf", "client-output-buffer-limit normal 0 0 0\n"
+                                    "client-output-buffer-limit pubsub 32mb 8mb 60\n");
+    vstr err = NULL;
+    ck_assert_int_eq(config_load(path, 0, NULL, &err), 0);
+    assert_set_ok("client-output-buffer-limit", "normal 1mb 1mb 1");
+    ck_assert_int_eq(config_rewrite(&err), 0);
+    vstr text = read_all(path);
+    ck_assert_msg(strncmp(text, "client-output-buffer-limit normal 1mb 1mb 1\n"
+                                "client-output-buffer-limit pubsub 32mb 8mb 60\n", 90) == 0,
+                  "got:\n%s", text);
+    ck_assert_ptr_null(strstr(text, "replica"));
+    vstr_free(text);
+    vstr_free(path);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
     Suite *s = suite_create("config");
@@ -647,6 +665,7 @@ static Suite *config_suite(void)
     tcase_add_test(tc, load_errors_name_the_file);
     tcase_add_test(tc, rewrite_without_file);
     tcase_add_test(tc, rewrite_round_trip);
+    tcase_add_test(tc, rewrite_keeps_buffer_limit_lines_by_class);
     suite_add_tcase(s, tc);
     return s;
 }
