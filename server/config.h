@@ -286,7 +286,8 @@ typedef int (*config_apply_fn)(const char **err);
 
 void config_init_defaults(void);
 /* Loads file (NULL: none, "-": stdin), then the command-line options after
- * it.  On error returns -1 with the operator-facing message in *err. */
+ * it, over the current values (call config_init_defaults() first).  On
+ * error returns -1 with the operator-facing message in *err. */
 int config_load(const char *file, int argc, char **argv, vstr *err);
 /* Absolute path of the loaded config file, NULL when there is none. */
 const char *config_file_path(void);
