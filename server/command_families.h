@@ -8,11 +8,13 @@
 extern struct command string_commands[];
 extern struct command keyspace_commands[];
 extern struct command connection_commands[];
+extern struct command config_commands[];
 
 static struct command *const command_families[] = {
     string_commands,
     keyspace_commands,
     connection_commands,
+    config_commands,
     NULL,
 };
 

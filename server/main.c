@@ -4,6 +4,8 @@
 #include "bio.h"
 #include "commands.h"
 #include "config.h"
+#include "config_cmd.h"
+#include "config_file.h"
 #include "log.h"
 #include "mem.h"
 #include "mtime.h"
@@ -59,18 +61,15 @@ static void init_random_ids(void)
 
 static void load_config(int argc, char **argv)
 {
-    const char *file = NULL;
-    int first_opt = 1;
-    if (argc >= 2 && strncmp(argv[1], "--", 2) != 0) {
-        file = argv[1];
-        first_opt = 2;
-    }
+    int first_opt = 0;
+    const char *file = cfgfile_cmdline_file(argc - 1, argv + 1, &first_opt);
     vstr err = NULL;
-    if (config_load(file, argc - first_opt, argv + first_opt, &err) < 0) {
+    if (config_load(file, argc - 1 - first_opt, argv + 1 + first_opt, &err) < 0) {
         fprintf(stderr, "%s\n", err ? err : "Invalid configuration");
         exit(1);
     }
     vstr_free(err);
+    config_log_ignored();
 }
 
 static void write_pidfile(void)
@@ -112,6 +111,7 @@ static void init_server_state(void)
     db_init_all();
     bio_init();
     commands_init();
+    config_cmd_init();
 }
 
 int main(int argc, char **argv)

@@ -100,6 +100,8 @@ extern struct server server;
 
 /* Creates the loop with its cron timer, before-sleep hook and signals. */
 void server_init_loop(void);
+/* CONFIG RESETSTAT: zeroes the counters INFO reports. */
+void server_reset_stats(void);
 /* CLIENT PAUSE: type 1 holds writes, 2 holds everything, until end_ms. */
 void server_pause(int type, long long end_ms);
 void server_unpause(void);
@@ -112,10 +114,6 @@ int server_prepare_shutdown(int flags);
 /* Writes are refused while paused or a replica; the reason as an error reply. */
 int server_is_replica(void);
 
-#define SHUTDOWN_NOFLAGS 0
-#define SHUTDOWN_SAVE 1
-#define SHUTDOWN_NOSAVE 2
-#define SHUTDOWN_NOW 4
-#define SHUTDOWN_FORCE 8
+
 
 #endif
