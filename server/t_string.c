@@ -218,10 +218,12 @@ static void getex_command(struct client *c)
     long long when = 0;
     if (parse_string_options(c, 2, FOR_GETEX, &flags, &expire_arg) < 0)
         return;
-    if (expire_arg && parse_expire_time(c, flags, expire_arg, &when) < 0)
-        return;
+    /* Unlike SET, the key is looked up before the time is validated: a
+     * missing key answers nil whatever the time says. */
     vobj *o = db_lookup_read_or_reply(c, key, klen, OBJ_STRING);
     if (!o)
+        return;
+    if (expire_arg && parse_expire_time(c, flags, expire_arg, &when) < 0)
         return;
     reply_bulk_obj(c, o);
     if ((flags & (OPT_EXAT | OPT_PXAT)) && expire_time_passed(when)) {
@@ -588,10 +590,6 @@ static void getrange_command(struct client *c)
 
 /* ---- LCS ---- */
 
-/* LCS needs (len(a)+1) * (len(b)+1) table cells; past this many bytes of
- * table the command is refused instead of exhausting memory. */
-#define LCS_MAX_TABLE_BYTES ((size_t)1 << 30)
-
 #define LCS_CELL(l, i, j) ((l)->table[(size_t)(i) * ((l)->blen + 1) + (j)])
 
 int string_lcs_build(struct string_lcs *lcs, const char *a, size_t alen, const char *b,
@@ -774,9 +772,11 @@ static void lcs_command(struct client *c)
         reply_error(c, "String too long for LCS");
         return;
     }
+    /* The table needs (alen+1) * (blen+1) cells; like Redis, refuse one
+     * bigger than the largest string a client may send. */
     struct string_lcs lcs;
-    if (string_lcs_build(&lcs, a, alen, b, blen, LCS_MAX_TABLE_BYTES) < 0) {
-        reply_error(c, "Insufficient memory, failed allocating transient memory for LCS");
+    if (string_lcs_build(&lcs, a, alen, b, blen, (size_t)cfg.proto_max_bulk_len) < 0) {
+        reply_error(c, "Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
         return;
     }
     reply_lcs(c, &lcs, &opts);
