@@ -34,8 +34,8 @@ struct string_lcs_range {
 /* Builds the table; a and b must outlive it.  -1 (nothing allocated) if a
  * string is longer than STRING_LCS_MAX_LEN or the table would need more
  * than max_table_bytes. */
-int string_lcs_build(struct string_lcs *lcs, const char *a, size_t alen, const char *b,
-                     size_t blen, size_t max_table_bytes);
+int string_lcs_build(struct string_lcs *lcs, const char *a, size_t alen, const char *b, size_t blen,
+                     size_t max_table_bytes);
 uint32_t string_lcs_length(const struct string_lcs *lcs);
 /* Walks one longest common subsequence back from the ends of both strings.
  * Writes it into out (string_lcs_length() bytes) unless out is NULL, and

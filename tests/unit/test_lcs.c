@@ -137,8 +137,7 @@ START_TEST(refuses_big_tables)
     ck_assert_int_eq(string_lcs_build(&lcs, "0123456789", 10, "0123456789", 10, 483), -1);
     ck_assert_int_eq(string_lcs_build(&lcs, "0123456789", 10, "0123456789", 10, 484), 0);
     string_lcs_free(&lcs);
-    ck_assert_int_eq(string_lcs_build(&lcs, "a", (size_t)STRING_LCS_MAX_LEN + 1, "b", 1,
-                                      NO_LIMIT),
+    ck_assert_int_eq(string_lcs_build(&lcs, "a", (size_t)STRING_LCS_MAX_LEN + 1, "b", 1, NO_LIMIT),
                      -1);
 }
 END_TEST
