@@ -472,8 +472,8 @@ static unsigned char *insert_enc(unsigned char *lp, unsigned char *p, const stru
     return lp;
 }
 
-unsigned char *lp_insert(unsigned char *lp, unsigned char *p, const unsigned char *s,
-                         uint32_t slen, int where, unsigned char **newp)
+unsigned char *lp_insert(unsigned char *lp, unsigned char *p, const unsigned char *s, uint32_t slen,
+                         int where, unsigned char **newp)
 {
     struct lp_enc e;
     enc_str(&e, s, slen);
@@ -527,8 +527,7 @@ unsigned char *lp_replace_int(unsigned char *lp, unsigned char **p, int64_t v)
     return replace_enc(lp, p, &e);
 }
 
-unsigned char *lp_delete_range_with_entry(unsigned char *lp, unsigned char **p,
-                                          unsigned long count)
+unsigned char *lp_delete_range_with_entry(unsigned char *lp, unsigned char **p, unsigned long count)
 {
     unsigned char *end = *p;
     unsigned long n = 0;

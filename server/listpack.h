@@ -62,8 +62,8 @@ unsigned char *lp_append_int(unsigned char *lp, int64_t v);
 unsigned char *lp_prepend_int(unsigned char *lp, int64_t v);
 /* Inserts before or after entry p (or before the terminator when p points to it).
  * When newp is not NULL it receives the new entry. */
-unsigned char *lp_insert(unsigned char *lp, unsigned char *p, const unsigned char *s,
-                         uint32_t slen, int where, unsigned char **newp);
+unsigned char *lp_insert(unsigned char *lp, unsigned char *p, const unsigned char *s, uint32_t slen,
+                         int where, unsigned char **newp);
 /* Replaces the entry *p; *p is updated to the new entry. */
 unsigned char *lp_replace(unsigned char *lp, unsigned char **p, const unsigned char *s,
                           uint32_t slen);

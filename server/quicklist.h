@@ -11,6 +11,8 @@
  *    turns elements of 1 GB and more into "plain" nodes; ours are always
  *    listpacks, since elements stay far below that (proto-max-bulk-len).
  *
+ * Elements must stay under 1 GB (listpack's safety limit).
+ *
  * Element values handed out (entries, iterators) point into node memory and
  * stay valid until the next call on the same quicklist.  At most one
  * iterator should be live per quicklist while it is being modified.

@@ -108,6 +108,27 @@ static void check_list(quicklist *ql, const model *m, int depth, int compressibl
     ck_assert_uint_eq(pos, nodes);
 }
 
+/* Every node holding more than one element respects the fill rule. */
+static void check_limits(quicklist *ql, int fill)
+{
+    static const size_t byte_limits[] = {4096, 8192, 16384, 32768, 65536};
+    unsigned char *scratch = NULL;
+    for (const quicklist_node *n = quicklist_first_node(ql); n; n = quicklist_next_node(n)) {
+        size_t len;
+        quicklist_node_listpack(n, &len, &scratch);
+        unsigned long count = quicklist_node_entries(n);
+        if (count == 1)
+            continue;
+        if (fill < 0) {
+            ck_assert_uint_le(len, byte_limits[-fill - 1]);
+        } else {
+            ck_assert_uint_le(len, 8192);
+            ck_assert_uint_le(count, (unsigned long)fill);
+        }
+    }
+    mem_free(scratch);
+}
+
 /* Iterates both ways and indexes both ways, comparing with the model. */
 static void check_reads(quicklist *ql, const model *m)
 {
@@ -138,12 +159,18 @@ static void check_reads(quicklist *ql, const model *m)
     ck_assert_int_eq(quicklist_index(ql, -m->n - 1, &e), -1);
 }
 
-/* Compressible text, an integer now and then. */
+/* Compressible text, a longer run now and then, an integer every fifth. */
 static size_t make_value(char *buf, size_t cap, long i)
 {
+    int n;
     if (i % 5 == 0)
-        return (size_t)snprintf(buf, cap, "%ld", i * 37 - 1000);
-    return (size_t)snprintf(buf, cap, "value-%06ld-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", i);
+        n = snprintf(buf, cap, "%ld", i * 37 - 1000);
+    else if (i % 7 == 0)
+        n = snprintf(buf, cap, "value-%06ld-%0100d", i, 0);
+    else
+        n = snprintf(buf, cap, "value-%06ld-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", i);
+    ck_assert_uint_lt((size_t)n, cap);
+    return (size_t)n;
 }
 
 /* ---------- tests ---------- */
@@ -154,7 +181,7 @@ START_TEST(push_pop_both_ends)
     size_t before = mem_used();
     quicklist *ql = quicklist_new(fill, 0);
     model m = {0};
-    char buf[64];
+    char buf[160];
     for (long i = 0; i < 600; i++) {
         size_t len = make_value(buf, sizeof(buf), i);
         if (i % 2) {
@@ -166,6 +193,7 @@ START_TEST(push_pop_both_ends)
         }
     }
     check_list(ql, &m, 0, 0);
+    check_limits(ql, fill);
     check_reads(ql, &m);
     if (fill > 0 && fill < 600)
         ck_assert_uint_ge(quicklist_node_count(ql), 600 / (unsigned long)fill);
@@ -199,7 +227,7 @@ END_TEST
 static quicklist *build(int fill, int depth, model *m, long n)
 {
     quicklist *ql = quicklist_new(fill, depth);
-    char buf[64];
+    char buf[160];
     for (long i = 0; i < n; i++) {
         size_t len = make_value(buf, sizeof(buf), i);
         quicklist_push_tail(ql, buf, len);
@@ -218,7 +246,7 @@ START_TEST(compression_depths)
             check_reads(ql, &m);
             /* Reading borrowed nodes must leave the layout as it was. */
             check_list(ql, &m, depth, 1);
-            char buf[64];
+            char buf[160];
             for (long i = 0; i < 100; i++) {
                 size_t len = make_value(buf, sizeof(buf), 1000 + i);
                 quicklist_push_head(ql, buf, len);
@@ -323,6 +351,54 @@ START_TEST(insert_splits_full_node)
         quicklist_free(ql);
         model_free(&m);
     }
+}
+END_TEST
+
+/* After a split the halves merge into neighbours that have room. */
+START_TEST(split_merges_with_neighbour)
+{
+    model m = {0};
+    quicklist *ql = build(4, 0, &m, 12);
+    ck_assert_uint_eq(quicklist_delete_range(ql, 0, 3), 3);
+    model_delete(&m, 0, 3);
+    /* Nodes now hold 1, 4 and 4 elements; insert after the second
+     * element of the full middle node. */
+    quicklist_iter *it = quicklist_iter_at_index(ql, QUICKLIST_HEAD, 2);
+    quicklist_entry e;
+    ck_assert_int_eq(quicklist_iter_next(it, &e), 1);
+    quicklist_insert_after(it, &e, "mid", 3);
+    quicklist_iter_free(it);
+    model_insert(&m, 3, "mid", 3);
+    check_list(ql, &m, 0, 0);
+    check_limits(ql, 4);
+    ck_assert_uint_eq(quicklist_node_count(ql), 3);
+    quicklist_free(ql);
+    model_free(&m);
+}
+END_TEST
+
+/* A split of the head node that also adds a node for a big element pushes
+ * two nodes out of the raw end zone: both must be compressed. */
+START_TEST(split_near_head_keeps_layout)
+{
+    model m = {0};
+    quicklist *ql = build(4, 2, &m, 28);
+    ck_assert_uint_eq(quicklist_node_count(ql), 7);
+    check_list(ql, &m, 2, 1);
+    char *big = mem_malloc(10000);
+    memset(big, 'K', 10000);
+    quicklist_iter *it = quicklist_iter_at_index(ql, QUICKLIST_HEAD, 1);
+    quicklist_entry e;
+    ck_assert_int_eq(quicklist_iter_next(it, &e), 1);
+    quicklist_insert_after(it, &e, big, 10000);
+    quicklist_iter_free(it);
+    model_insert(&m, 2, big, 10000);
+    ck_assert_uint_eq(quicklist_node_count(ql), 9);
+    check_list(ql, &m, 2, 1);
+    check_reads(ql, &m);
+    mem_free(big);
+    quicklist_free(ql);
+    model_free(&m);
 }
 END_TEST
 
@@ -486,7 +562,7 @@ START_TEST(options_and_memory)
     ck_assert_uint_le(usage, mem_used() - before);
     /* Changing the options reshapes later writes only; reads stay right. */
     quicklist_set_options(ql, 2, 1);
-    char buf[64];
+    char buf[160];
     for (long i = 0; i < 50; i++) {
         size_t len = make_value(buf, sizeof(buf), 5000 + i);
         quicklist_push_head(ql, buf, len);
@@ -565,7 +641,8 @@ START_TEST(randomized_against_model)
         case 6: {
             unsigned long count = (unsigned long)(random() % 20);
             unsigned long got = quicklist_delete_range(ql, at, count);
-            unsigned long expect = m.n ? (count < (unsigned long)(m.n - at) ? count : (unsigned long)(m.n - at)) : 0;
+            unsigned long expect =
+                m.n ? (count < (unsigned long)(m.n - at) ? count : (unsigned long)(m.n - at)) : 0;
             ck_assert_uint_eq(got, expect);
             model_delete(&m, at, (long)got);
             break;
@@ -587,12 +664,16 @@ START_TEST(randomized_against_model)
                 break;
             ck_assert_int_eq(quicklist_index(ql, at - m.n, &e), 0);
             entry_matches(&e, m.v[at], vstr_len(m.v[at]));
+            /* The node lent to that lookup stays raw until the next call;
+             * a lookup in the head node (always raw) takes it back. */
+            ck_assert_int_eq(quicklist_index(ql, 0, &e), 0);
             break;
         }
-        if (step % 100 == 0)
-            check_list(ql, &m, depth, 0);
+        check_list(ql, &m, depth, 1);
+        check_limits(ql, fill);
     }
-    check_list(ql, &m, depth, 0);
+    check_list(ql, &m, depth, 1);
+    check_limits(ql, fill);
     check_reads(ql, &m);
     mem_free(buf);
     quicklist_free(ql);
@@ -609,6 +690,8 @@ int main(void)
     tcase_add_test(tc, compression_depths);
     tcase_add_test(tc, compression_skips_small_and_random);
     tcase_add_test(tc, insert_splits_full_node);
+    tcase_add_test(tc, split_merges_with_neighbour);
+    tcase_add_test(tc, split_near_head_keeps_layout);
     tcase_add_test(tc, delete_ranges_across_nodes);
     tcase_add_test(tc, iterator_deletion);
     tcase_add_test(tc, replace_and_big_elements);
