@@ -46,7 +46,7 @@ struct hash_iter {
     vobj *o;
     unsigned char *fptr, *vptr; /* listpack: the current field and value */
     int started;
-    dict_iter di;               /* hashtable */
+    dict_iter di; /* hashtable */
     dict_entry *de;
     unsigned char fbuf[LP_INTBUF_SIZE], vbuf[LP_INTBUF_SIZE];
 };

@@ -86,8 +86,15 @@ END_TEST
  * be the bytes written, integer-looking or not. */
 START_TEST(integer_like_values_round_trip)
 {
-    static const char *const vals[] = {"0",   "12", "-7",  "007", "+5", "-0",
-                                       "1.5", " 3", "9223372036854775807",
+    static const char *const vals[] = {"0",
+                                       "12",
+                                       "-7",
+                                       "007",
+                                       "+5",
+                                       "-0",
+                                       "1.5",
+                                       " 3",
+                                       "9223372036854775807",
                                        "9223372036854775808"};
     vobj *o = hash_type_create();
     char buf[64];
