@@ -652,11 +652,10 @@ static void hincrbyfloat_command(struct client *c)
         reply_error(c, "increment would produce NaN or Infinity");
         return;
     }
-    char *buf = mem_malloc(HASH_LD_BUF);
-    size_t len = numconv_long_double_to_str(buf, HASH_LD_BUF, value);
+    char buf[HASH_LD_BUF];
+    size_t len = numconv_long_double_to_str(buf, sizeof buf, value);
     store_incr_result(c, o, buf, len, "hincrbyfloat");
     reply_bulk(c, buf, len);
-    mem_free(buf);
 }
 
 /* ---- HRANDFIELD ---- */
