@@ -28,6 +28,9 @@ void config_init_defaults(void)
     cfg.slowlog_log_slower_than = 10000;
     cfg.slowlog_max_len = 128;
     cfg.active_expire_effort = 1;
+    cfg.maxmemory_policy = MAXMEMORY_NO_EVICTION;
+    cfg.lfu_log_factor = 10;
+    cfg.lfu_decay_time = 1;
     cfg.dbfilename = mem_strdup("dump.rdb");
     cfg.client_obuf_limits[1].hard = 256ULL << 20;
     cfg.client_obuf_limits[1].soft = 64ULL << 20;

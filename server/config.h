@@ -4,6 +4,17 @@
 
 #include "vstr.h"
 
+enum maxmemory_policy {
+    MAXMEMORY_VOLATILE_LRU,
+    MAXMEMORY_VOLATILE_LFU,
+    MAXMEMORY_VOLATILE_RANDOM,
+    MAXMEMORY_VOLATILE_TTL,
+    MAXMEMORY_ALLKEYS_LRU,
+    MAXMEMORY_ALLKEYS_LFU,
+    MAXMEMORY_ALLKEYS_RANDOM,
+    MAXMEMORY_NO_EVICTION
+};
+
 struct server_config {
     int port;
     char *bind[16];
@@ -32,6 +43,10 @@ struct server_config {
     int active_expire_effort;
     unsigned long long maxmemory;
     int maxmemory_policy;
+    int lfu_log_factor;
+    int lfu_decay_time;
+    int lazyfree_lazy_user_del;
+    int lazyfree_lazy_user_flush;
     long long latency_monitor_threshold;
     char *dbfilename;
     int notify_keyspace_events;
