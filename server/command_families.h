@@ -7,11 +7,13 @@
 
 extern struct command string_commands[];
 extern struct command keyspace_commands[];
+extern struct command ttl_commands[];
 extern struct command connection_commands[];
 
 static struct command *const command_families[] = {
     string_commands,
     keyspace_commands,
+    ttl_commands,
     connection_commands,
     NULL,
 };
