@@ -147,7 +147,8 @@ static void ttl_generic(struct client *c, int in_ms, int absolute)
         reply_ll(c, -1);
         return;
     }
-    long long t = absolute ? expire : expire - server.mstime;
+    /* A replica may hold times already past (even negative ones): 0. */
+    long long t = absolute ? expire : (expire > server.mstime ? expire - server.mstime : 0);
     if (t < 0)
         t = 0;
     /* Rounded with unsigned arithmetic: a time near LLONG_MAX wraps as it
