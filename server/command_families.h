@@ -7,6 +7,7 @@
 
 extern struct command string_commands[];
 extern struct command keyspace_commands[];
+extern struct command ttl_commands[];
 extern struct command connection_commands[];
 extern struct command config_commands[];
 extern struct command hash_commands[];
@@ -14,6 +15,7 @@ extern struct command hash_commands[];
 static struct command *const command_families[] = {
     string_commands,
     keyspace_commands,
+    ttl_commands,
     connection_commands,
     config_commands,
     hash_commands,

@@ -4,9 +4,11 @@
 #include "bio.h"
 #include "client.h"
 #include "mem.h"
+#include "notify.h"
 #include "reply.h"
 #include "server.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_DB_HOOKS 8
@@ -94,6 +96,8 @@ int db_key_is_expired(struct db *db, const char *key, size_t len)
 void db_delete_expired(struct db *db, const char *key, size_t len)
 {
     db_delete(db, key, len);
+    notify_keyspace_event(NOTIFY_EXPIRED, "expired", key, len, db->id);
+    db_signal_modified_key(NULL, db, key, len);
     server.stat.expiredkeys++;
     server.dirty++;
 }
@@ -126,6 +130,63 @@ int db_remove_expire(struct db *db, const char *key, size_t len)
     return dict_delete(db->expires, key, len) == 0;
 }
 
+/* ---- access tracking (LRU clock or LFU counter, per maxmemory-policy) ---- */
+
+/* Under an LFU policy the 24 bits of vobj.lru hold the minute of the last
+ * decrement (high 16 bits) and a logarithmic access counter (low 8 bits). */
+#define LFU_INIT_VAL 5
+#define LFU_COUNTER_MAX 255
+#define LRU_CLOCK_MAX ((1u << OBJ_LRU_BITS) - 1)
+#define LRU_CLOCK_RESOLUTION_MS 1000
+
+int db_policy_is_lfu(void)
+{
+    return cfg.maxmemory_policy == MAXMEMORY_VOLATILE_LFU ||
+           cfg.maxmemory_policy == MAXMEMORY_ALLKEYS_LFU;
+}
+
+static unsigned lfu_minutes(void)
+{
+    return (unsigned)((server.unixtime / 60) & 65535);
+}
+
+unsigned db_object_lfu_counter(const vobj *o)
+{
+    unsigned last = o->lru >> 8, counter = o->lru & 255, now = lfu_minutes();
+    unsigned elapsed = now >= last ? now - last : 65535 - last + now;
+    unsigned periods = cfg.lfu_decay_time > 0 ? elapsed / (unsigned)cfg.lfu_decay_time : 0;
+    return periods > counter ? 0 : counter - periods;
+}
+
+/* The counter grows with probability 1/((counter-5)*lfu_log_factor+1), so
+ * 255 stands for about a million hits with the default factor. */
+static unsigned lfu_log_incr(unsigned counter)
+{
+    if (counter == LFU_COUNTER_MAX)
+        return counter;
+    double r = (double)rand() / RAND_MAX;
+    double base = counter > LFU_INIT_VAL ? counter - LFU_INIT_VAL : 0;
+    double p = 1.0 / (base * cfg.lfu_log_factor + 1);
+    return r < p ? counter + 1 : counter;
+}
+
+void db_touch_object(vobj *o)
+{
+    if (db_policy_is_lfu()) {
+        unsigned counter = lfu_log_incr(db_object_lfu_counter(o));
+        o->lru = (lfu_minutes() << 8) | counter;
+    } else {
+        o->lru = server.lruclock;
+    }
+}
+
+unsigned long long db_object_idle_ms(const vobj *o)
+{
+    unsigned now = server.lruclock;
+    unsigned long long ticks = now >= o->lru ? now - o->lru : now + (LRU_CLOCK_MAX - o->lru);
+    return ticks * LRU_CLOCK_RESOLUTION_MS;
+}
+
 /* ---- lookups ---- */
 
 vobj *db_lookup(struct db *db, const char *key, size_t len, int flags)
@@ -148,7 +209,7 @@ vobj *db_lookup(struct db *db, const char *key, size_t len, int flags)
         server.stat.keyspace_hits++;
     if (!(flags & LOOKUP_NOTOUCH) &&
         !(server.current_client && (server.current_client->flags & CLIENT_NO_TOUCH)))
-        val->lru = server.lruclock;
+        db_touch_object(val);
     return val;
 }
 

@@ -74,7 +74,8 @@ int db_remove_expire(struct db *db, const char *key, size_t len);
 /* 1 if the key is expired (and, on a primary, deleted). */
 int db_expire_if_needed(struct db *db, const char *key, size_t len);
 int db_key_is_expired(struct db *db, const char *key, size_t len);
-/* Deletes an expired key, propagating and notifying as Redis does. */
+/* Deletes an expired key, notifying "expired" and signalling WATCH; key must
+ * not point at the db's own copy of the name (it is freed first). */
 void db_delete_expired(struct db *db, const char *key, size_t len);
 
 /* Empties one db (-1: all); returns the number of keys removed. */
@@ -84,6 +85,14 @@ int db_swap(int id1, int id2);
 vstr db_random_key(struct db *db);
 size_t db_size(struct db *db);
 long long db_total_keys(void);
+
+/* Access tracking: LFU counter under an LFU maxmemory-policy, else the LRU clock. */
+int db_policy_is_lfu(void);
+void db_touch_object(vobj *o);
+/* Approximate milliseconds since the last access (LRU policies). */
+unsigned long long db_object_idle_ms(const vobj *o);
+/* The logarithmic access counter after decay (LFU policies). */
+unsigned db_object_lfu_counter(const vobj *o);
 
 /* WATCH invalidation and client-side caching hook for a modified key. */
 void db_signal_modified_key(struct client *c, struct db *db, const char *key, size_t len);

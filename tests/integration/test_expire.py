@@ -103,3 +103,75 @@ def test_keyspace_info_counts_expires(r):
     r.set("b", 2)
     db0 = r.info("keyspace")["db0"]
     assert db0["keys"] == 2 and db0["expires"] == 1
+
+
+def test_active_expiry_empties_volatile_keys_nobody_reads(r):
+    """DBSIZE counts stored keys without touching any: only the background
+    cycle can bring it down."""
+    r.set("persistent", "v")
+    pipe = r.pipeline(transaction=False)
+    for i in range(300):
+        pipe.set(f"vol:{i}", "x")
+        pipe.pexpire(f"vol:{i}", 50)
+    pipe.execute()
+    assert r.dbsize() == 301
+    wait_until(lambda: r.dbsize() == 1, 15, message="the expire cycle to delete 300 keys")
+    assert r.ttl("persistent") == -1
+
+
+def test_expire_then_persist_keeps_the_key(r):
+    r.set("k", "v")
+    assert r.pexpire("k", 300)
+    assert r.persist("k")
+    assert not r.persist("k")
+    # Past the old deadline the key is still there, with no TTL.
+    r.set("marker", "m")
+    r.pexpire("marker", 300)
+    wait_until(lambda: r.exists("marker") == 0, 10, message="the marker to expire")
+    assert r.get("k") == b"v" and r.pttl("k") == -1
+
+
+def test_ttl_is_rounded_and_never_negative(r):
+    r.set("k", "v")
+    r.pexpire("k", 100_400)
+    assert r.ttl("k") == 100
+    r.pexpire("k", 99_600)
+    assert r.ttl("k") == 100
+    assert r.expiretime("k") == (r.execute_command("PEXPIRETIME", "k") + 500) // 1000
+
+
+def test_expired_key_publishes_expired_event(server, r):
+    r.config_set("notify-keyspace-events", "Ex")
+    sub = server.client().pubsub()
+    sub.subscribe("__keyevent@0__:expired")
+    wait_until(lambda: sub.get_message(timeout=0.1), 10, message="subscribe confirmation")
+    try:
+        r.set("soon", "v")
+        r.pexpire("soon", 20)
+
+        def expired_message():
+            message = sub.get_message(timeout=0.1)
+            return message if message and message["type"] == "message" else None
+        message = wait_until(expired_message, 10, message="the expired event")
+        assert message["data"] == b"soon"
+    finally:
+        sub.close()
+        r.config_set("notify-keyspace-events", "")
+
+
+def test_expire_in_the_past_notifies_del(server, r):
+    r.config_set("notify-keyspace-events", "Eg")
+    sub = server.client().pubsub()
+    sub.subscribe("__keyevent@0__:del")
+    wait_until(lambda: sub.get_message(timeout=0.1), 10, message="subscribe confirmation")
+    try:
+        r.set("k", "v")
+        assert r.expireat("k", 1) is True
+
+        def del_message():
+            message = sub.get_message(timeout=0.1)
+            return message if message and message["type"] == "message" else None
+        assert wait_until(del_message, 10, message="the del event")["data"] == b"k"
+    finally:
+        sub.close()
+        r.config_set("notify-keyspace-events", "")

@@ -1,7 +1,10 @@
 """Keyspace commands through redis-py: listing, scanning, renaming, copying,
 OBJECT, databases.  Exact error bytes are in diff_scripts/keys.txt."""
 
+import re
+
 import pytest
+import redis
 
 from harness import wait_until
 
@@ -151,3 +154,190 @@ def test_databases_config(server_factory, raw):
     assert conn.command("SELECT", "4") == b"-ERR DB index is out of range\r\n"
     assert conn.command("CONFIG", "GET", "databases") == \
         b"*2\r\n$9\r\ndatabases\r\n$1\r\n4\r\n"
+
+
+def set_keys(client, names, pexpire=None):
+    """SET each name to itself, pipelined, with a PEXPIRE when given."""
+    pipe = client.pipeline(transaction=False)
+    for name in names:
+        pipe.set(name, name)
+        if pexpire is not None:
+            pipe.pexpire(name, pexpire)
+    pipe.execute()
+
+
+def test_scan_returns_every_key_present_throughout_while_the_table_grows(r):
+    stable = [f"stable:{i}" for i in range(1000)]
+    set_keys(r, stable)
+    added, cursor, seen = 0, 0, set()
+    # 10k inserts between SCAN calls make the table double several times
+    # while the cursor is half-way: resizes must not hide the stable keys.
+    while True:
+        cursor, keys = r.scan(cursor, count=20)
+        seen.update(keys)
+        if added < 10_000:
+            set_keys(r, [f"new:{added + i}" for i in range(500)])
+            added += 500
+        if cursor == 0:
+            break
+    assert added == 10_000
+    assert {k.encode() for k in stable} <= seen
+    assert seen <= {k.encode() for k in stable} | {f"new:{i}".encode() for i in range(added)}
+
+
+def main_table_size(client):
+    """Buckets of db 0's main key table, or None while it is rehashing
+    (DEBUG HTSTATS; skips the test on a server without it)."""
+    try:
+        stats = client.execute_command("DEBUG", "HTSTATS", 0).decode()
+    except redis.ResponseError as exc:
+        pytest.skip(f"DEBUG HTSTATS unavailable: {exc}")
+    keys_part = stats.split("[Expires HT]")[0]
+    if "rehashing target" in keys_part:
+        return None
+    return int(re.search(r"table size: (\d+)", keys_part).group(1))
+
+
+def test_scan_returns_every_key_present_throughout_while_the_table_shrinks(r):
+    survivors = [f"keep:{i}" for i in range(200)]
+    doomed = [f"drop:{i}" for i in range(10_000)]
+    set_keys(r, survivors + doomed)
+    big = wait_until(lambda: main_table_size(r), 10, message="the table to settle")
+    cursor, seen = 0, set()
+    for _ in range(5):
+        cursor, keys = r.scan(cursor, count=50)
+        seen.update(keys)
+    assert cursor != 0
+    # With 2% of the keys left the server shrinks the table (from cron):
+    # the cursor must carry over to the smaller table without losing keys.
+    for i in range(0, len(doomed), 1000):
+        r.delete(*doomed[i:i + 1000])
+    wait_until(lambda: (main_table_size(r) or big) < big, 10, message="the table to shrink")
+    while cursor != 0:
+        cursor, keys = r.scan(cursor, count=50)
+        seen.update(keys)
+    assert {k.encode() for k in survivors} <= seen
+
+
+def test_scan_options_and_errors(r):
+    set_keys(r, [f"user:{i}" for i in range(50)] + ["other"])
+    r.sadd("aset", "m")
+    assert sorted(scan_all(r, match="user:4*", count=1000)) == \
+        sorted([b"user:4"] + [f"user:4{i}".encode() for i in range(10)])
+    assert scan_all(r, _type="SET") == [b"aset"]
+    assert scan_all(r, match="nomatch*") == []
+    cursor, keys = r.scan(0, count=10_000)
+    assert cursor == 0 and len(keys) == 52
+    for bad, message in (([0, "COUNT", 0], "syntax error"), ([0, "COUNT", "x"], "not an integer"),
+                         ([0, "MATCH"], "syntax error"), (["x"], "invalid cursor"),
+                         ([0, "TYPE", "string", "EXTRA"], "syntax error")):
+        with pytest.raises(redis.ResponseError, match=message):
+            r.execute_command("SCAN", *bad)
+
+
+def test_keys_and_scan_skip_expired_keys(r):
+    set_keys(r, [f"short:{i}" for i in range(100)], pexpire=30)
+    r.set("long", "v")
+    wait_until(lambda: r.pttl("short:0") == -2, 10, message="short keys to expire")
+    assert r.keys("*") == [b"long"]
+    assert scan_all(r, count=5) == [b"long"]
+
+
+def test_move_and_copy_carry_the_ttl_across_databases(server, r):
+    other = server.client(db=7)
+    r.set("m", "v")
+    r.pexpire("m", 100_000)
+    assert r.move("m", 7)
+    assert 0 < other.pttl("m") <= 100_000 and r.exists("m") == 0
+    assert r.copy("m", "m2") is False  # m is not in db 0 any more
+    assert other.copy("m", "c", destination_db=0)
+    assert 0 < r.pttl("c") <= 100_000 and other.exists("m") == 1
+    r.set("plain", "p")
+    other.set("c", "x")
+    other.expire("c", 50)
+    assert r.copy("plain", "c", destination_db=7, replace=True)
+    assert other.get("c") == b"p" and other.ttl("c") == -1
+    other.close()
+
+
+def test_copy_deep_copies_collections(r):
+    r.sadd("s", "a", "b")
+    assert r.copy("s", "s2")
+    r.sadd("s2", "c")
+    assert r.smembers("s") == {b"a", b"b"} and r.smembers("s2") == {b"a", b"b", b"c"}
+
+
+def test_swapdb_swaps_data_and_ttls(server, r):
+    other = server.client(db=9)
+    r.set("a", "in0")
+    r.expire("a", 500)
+    other.set("b", "in9")
+    assert r.swapdb(0, 9)
+    assert r.exists("a") == 0 and r.get("b") == b"in9" and r.ttl("b") == -1
+    assert other.get("a") == b"in0" and 0 < other.ttl("a") <= 500
+    assert r.swapdb(9, 0) and r.get("a") == b"in0"
+    other.close()
+
+
+def test_rename_over_a_key_with_ttl_takes_the_source_ttl(r):
+    r.set("src", "v")
+    r.set("dst", "old")
+    r.expire("dst", 100)
+    assert r.rename("src", "dst")
+    assert r.get("dst") == b"v" and r.ttl("dst") == -1
+    assert r.rename("dst", "dst") and r.get("dst") == b"v"
+    assert r.renamenx("dst", "dst") is False
+
+
+def test_object_on_shared_and_private_values(r):
+    r.set("small", 5)
+    r.set("big", 123456)
+    assert r.object("refcount", "small") == 2147483647
+    assert r.object("refcount", "big") == 1
+    assert r.object("encoding", "big") == b"int"
+    with pytest.raises(redis.ResponseError, match=r"wrong number of arguments for 'object\|help'"):
+        r.execute_command("OBJECT", "HELP", "x")
+    with pytest.raises(redis.ResponseError, match="unknown subcommand 'nosuch'"):
+        r.execute_command("OBJECT", "nosuch", "small")
+    assert r.object("idletime", "absent") is None
+
+
+def test_object_idletime_under_lfu_is_an_error(r):
+    r.set("k", "v")
+    r.config_set("maxmemory-policy", "volatile-lfu")
+    try:
+        with pytest.raises(redis.ResponseError, match="LFU maxmemory policy is selected"):
+            r.object("idletime", "k")
+        assert r.object("freq", "k") >= 0
+    finally:
+        r.config_set("maxmemory-policy", "noeviction")
+
+
+def test_generic_commands_notify_keyspace_events(server, r):
+    r.config_set("notify-keyspace-events", "Eg")
+    sub = server.client().pubsub()
+    sub.psubscribe("__keyevent@*__:*")
+    wait_until(lambda: sub.get_message(timeout=0.1), 10, message="psubscribe confirmation")
+    try:
+        r.set("a", "v")
+        r.rename("a", "b")
+        r.expire("b", 100)
+        r.persist("b")
+        r.copy("b", "c")
+        r.move("c", 3)
+        r.delete("b")
+        expected = [("rename_from", b"a"), ("rename_to", b"b"), ("expire", b"b"),
+                    ("persist", b"b"), ("copy_to", b"c"), ("move_from", b"c"),
+                    ("move_to", b"c"), ("del", b"b")]
+        got = []
+
+        def collect():
+            message = sub.get_message(timeout=0.1)
+            if message and message["type"] == "pmessage":
+                got.append((message["channel"].decode().split(":", 1)[1], message["data"]))
+            return len(got) >= len(expected)
+        wait_until(collect, 10, message="keyspace events")
+        assert got == expected
+    finally:
+        sub.close()
+        r.config_set("notify-keyspace-events", "")
