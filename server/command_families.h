@@ -8,11 +8,23 @@
 extern struct command string_commands[];
 extern struct command keyspace_commands[];
 extern struct command connection_commands[];
+extern struct command info_commands[];
+extern struct command command_info_commands[];
+extern struct command slowlog_commands[];
+extern struct command latency_commands[];
+extern struct command debug_commands[];
+extern struct command server_cmds_commands[];
 
 static struct command *const command_families[] = {
     string_commands,
     keyspace_commands,
     connection_commands,
+    info_commands,
+    command_info_commands,
+    slowlog_commands,
+    latency_commands,
+    debug_commands,
+    server_cmds_commands,
     NULL,
 };
 

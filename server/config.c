@@ -27,6 +27,14 @@ void config_init_defaults(void)
     cfg.dynamic_hz = 1;
     cfg.slowlog_log_slower_than = 10000;
     cfg.slowlog_max_len = 128;
+    cfg.maxmemory_policy = MAXMEMORY_NO_EVICTION;
+    cfg.latency_tracking = 1;
+    cfg.latency_tracking_info_percentiles[0] = 50;
+    cfg.latency_tracking_info_percentiles[1] = 99;
+    cfg.latency_tracking_info_percentiles[2] = 99.9;
+    cfg.latency_tracking_info_percentiles_count = 3;
+    cfg.rdbcompression = 1;
+    cfg.repl_backlog_size = 1024 * 1024;
     cfg.active_expire_effort = 1;
     cfg.dbfilename = mem_strdup("dump.rdb");
     cfg.client_obuf_limits[1].hard = 256ULL << 20;
@@ -47,7 +55,25 @@ int config_load(const char *file, int argc, char **argv, vstr *err)
         else if (strcmp(argv[i], "--bind") == 0)
             cfg.bind[0] = mem_strdup(argv[i + 1]);
         else if (strcmp(argv[i], "--enable-debug-command") == 0)
-            cfg.enable_debug_command = 1;
+            cfg.enable_debug_command = strcmp(argv[i + 1], "local") == 0 ? CONFIG_ACCESS_LOCAL
+                                       : strcmp(argv[i + 1], "yes") == 0 ? CONFIG_ACCESS_YES
+                                                                           : CONFIG_ACCESS_NO;
+        else if (strcmp(argv[i], "--slowlog-log-slower-than") == 0)
+            cfg.slowlog_log_slower_than = atoll(argv[i + 1]);
+        else if (strcmp(argv[i], "--slowlog-max-len") == 0)
+            cfg.slowlog_max_len = strtoul(argv[i + 1], NULL, 10);
+        else if (strcmp(argv[i], "--latency-monitor-threshold") == 0)
+            cfg.latency_monitor_threshold = atoll(argv[i + 1]);
     }
     return 0;
+}
+
+vstr config_render(const char *name)
+{
+    static const char *const policies[] = {"volatile-lru",   "volatile-lfu", "volatile-random",
+                                           "volatile-ttl",   "allkeys-lru",  "allkeys-lfu",
+                                           "allkeys-random", "noeviction"};
+    if (strcmp(name, "maxmemory-policy") == 0)
+        return vstr_from(policies[cfg.maxmemory_policy]);
+    return NULL;
 }

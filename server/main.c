@@ -1,7 +1,9 @@
 /* main — vigil-server's entry point: reads the configuration (a file and
  * `--name value` overrides, exactly as redis-server takes them), sets up
  * the process, opens the listeners and runs the event loop. */
+#include "command_info.h"
 #include "commands.h"
+#include "info.h"
 #include "config.h"
 #include "log.h"
 #include "mem.h"
@@ -50,6 +52,14 @@ static void init_random_ids(void)
     }
     for (size_t i = 0; i < sizeof bytes; i++)
         sprintf(server.runid + i * 2, "%02x", bytes[i]);
+    if (RAND_bytes(bytes, sizeof bytes) != 1) {
+        fprintf(stderr, "Unable to read random bytes\n");
+        exit(1);
+    }
+    for (size_t i = 0; i < sizeof bytes; i++)
+        sprintf(server.replid + i * 2, "%02x", bytes[i]);
+    memset(server.replid2, '0', RUN_ID_LEN);
+    server.second_replid_offset = -1;
     dict_set_seed(seed);
     unsigned int rs;
     memcpy(&rs, seed, sizeof rs);
@@ -110,6 +120,8 @@ static void init_server_state(void)
     obj_init_shared();
     db_init_all();
     commands_init();
+    command_info_init();
+    server.quicklist_packed_threshold = 1 << 30;
 }
 
 int main(int argc, char **argv)
@@ -132,6 +144,7 @@ int main(int argc, char **argv)
         daemonize();
     init_server_state();
     server_init_loop();
+    info_init();
     log_notice("oO0OoO0OoO0Oo Vigil is starting oO0OoO0OoO0Oo");
     log_notice("Vigil version=%s, bits=%d, pid=%d, just started", VIGIL_PROJECT_VERSION,
                (int)(sizeof(long) * 8), (int)server.pid);

@@ -94,6 +94,17 @@ struct server {
     long long lastsave;
     int loading;
     int masterhost_set; /* replica role: refined by replication.c */
+
+    /* Replication identity as a standalone primary reports it (INFO,
+     * DEBUG CHANGE-REPL-ID); the replication module takes these over. */
+    char replid[RUN_ID_LEN + 1];
+    char replid2[RUN_ID_LEN + 1];
+    long long master_repl_offset;
+    long long second_replid_offset;
+
+    /* DEBUG QUICKLIST-PACKED-THRESHOLD: list elements of at least this
+     * many bytes get a node of their own (list module). */
+    size_t quicklist_packed_threshold;
 };
 
 extern struct server server;
