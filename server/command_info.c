@@ -26,10 +26,9 @@
 
 /* Redis's category order: COMMAND INFO lists a command's categories in it. */
 static const char *const acl_names[] = {
-    "keyspace", "read",        "write", "set",    "sortedset", "list",      "hash",
-    "string",   "bitmap",      "hyperloglog", "geo", "stream", "pubsub",    "admin",
-    "fast",     "slow",        "blocking",    "dangerous", "connection", "transaction",
-    "scripting",
+    "keyspace", "read",   "write",       "set",       "sortedset",  "list",        "hash",
+    "string",   "bitmap", "hyperloglog", "geo",       "stream",     "pubsub",      "admin",
+    "fast",     "slow",   "blocking",    "dangerous", "connection", "transaction", "scripting",
 };
 #define ACL_COUNT (sizeof acl_names / sizeof acl_names[0])
 
@@ -51,9 +50,8 @@ uint64_t command_info_acl_category(const char *name, size_t len)
 }
 
 /* The categories a command's flags imply, as Redis assigns them. */
-static uint64_t implied_acl(const struct command *cmd)
+static uint64_t implied_acl(uint64_t f, uint64_t bits)
 {
-    uint64_t f = cmd->flag_bits, bits = cmd->acl_bits;
     if (f & CMD_WRITE)
         bits |= acl_bit("write");
     if ((f & CMD_READONLY) && !(bits & acl_bit("scripting")))
@@ -79,8 +77,7 @@ static uint64_t parse_acl_words(const struct command *cmd)
             break;
         uint64_t bit = command_info_acl_category(p, len);
         if (!bit)
-            log_warning("Unknown ACL category '%.*s' for command '%s'", (int)len, p,
-                        cmd->fullname);
+            log_warning("Unknown ACL category '%.*s' for command '%s'", (int)len, p, cmd->fullname);
         bits |= bit;
         p += len;
     }
@@ -248,7 +245,8 @@ static int spec_begin(const struct key_spec *ks, int argc, const struct resp_arg
     return -1;
 }
 
-/* Adds the keys one spec finds; 0, or -1 if the arguments do not fit it. */
+/* Adds the keys one spec finds, while there is room for them (overlapping
+ * specs could find more than argc); 0, or -1 if the arguments do not fit. */
 static int spec_keys(const struct key_spec *ks, int argc, const struct resp_arg *argv,
                      struct command_key *keys, int *count)
 {
@@ -277,7 +275,7 @@ static int spec_keys(const struct key_spec *ks, int argc, const struct resp_arg 
     }
     if (step <= 0 || last >= argc || last < first || first >= argc)
         return -1;
-    for (long long i = first; i <= last; i += step) {
+    for (long long i = first; i <= last && *count < argc; i += step) {
         keys[*count].pos = (int)i;
         keys[*count].flags = ks->flags;
         keys[*count].flags_len = ks->flags_len;
@@ -294,14 +292,9 @@ int command_info_get_keys(const struct command *cmd, int argc, const struct resp
     if (nspecs < 0)
         return -1;
     int count = 0;
-    for (int i = 0; i < nspecs; i++) {
-        /* Specs may overlap (a key both read and written): never write
-         * past the argc entries the caller provided. */
-        if (count >= argc)
-            break;
+    for (int i = 0; i < nspecs; i++)
         if (spec_keys(&specs[i], argc, argv, keys, &count) < 0)
             return -1;
-    }
     return count;
 }
 
@@ -311,8 +304,7 @@ static void init_one(struct command *cmd, void *ctx)
 {
     (void)ctx;
     struct key_spec specs[KEY_SPECS_MAX];
-    cmd->acl_bits = parse_acl_words(cmd);
-    cmd->acl_bits = implied_acl(cmd);
+    cmd->acl_bits = implied_acl(cmd->flag_bits, parse_acl_words(cmd));
     int n = load_key_specs(cmd, specs);
     if (n < 0) {
         log_warning("Malformed key specs for command '%s'", cmd->fullname);
@@ -370,16 +362,26 @@ static const struct {
     uint64_t bit;
     const char *name;
 } shown_flags[] = {
-    {CMD_WRITE, "write"},           {CMD_READONLY, "readonly"},
-    {CMD_DENYOOM, "denyoom"},       {CMD_MODULE, "module"},
-    {CMD_ADMIN, "admin"},           {CMD_PUBSUB, "pubsub"},
-    {CMD_NOSCRIPT, "noscript"},     {CMD_BLOCKING, "blocking"},
-    {CMD_LOADING, "loading"},       {CMD_STALE, "stale"},
-    {CMD_SKIP_MONITOR, "skip_monitor"}, {CMD_SKIP_SLOWLOG, "skip_slowlog"},
-    {CMD_ASKING, "asking"},         {CMD_FAST, "fast"},
-    {CMD_NO_AUTH, "no_auth"},       {CMD_MAY_REPLICATE, "may_replicate"},
-    {CMD_NO_MANDATORY_KEYS, "no_mandatory_keys"}, {CMD_NO_ASYNC_LOADING, "no_async_loading"},
-    {CMD_NO_MULTI, "no_multi"},     {CMD_MOVABLE_KEYS, "movablekeys"},
+    {CMD_WRITE, "write"},
+    {CMD_READONLY, "readonly"},
+    {CMD_DENYOOM, "denyoom"},
+    {CMD_MODULE, "module"},
+    {CMD_ADMIN, "admin"},
+    {CMD_PUBSUB, "pubsub"},
+    {CMD_NOSCRIPT, "noscript"},
+    {CMD_BLOCKING, "blocking"},
+    {CMD_LOADING, "loading"},
+    {CMD_STALE, "stale"},
+    {CMD_SKIP_MONITOR, "skip_monitor"},
+    {CMD_SKIP_SLOWLOG, "skip_slowlog"},
+    {CMD_ASKING, "asking"},
+    {CMD_FAST, "fast"},
+    {CMD_NO_AUTH, "no_auth"},
+    {CMD_MAY_REPLICATE, "may_replicate"},
+    {CMD_NO_MANDATORY_KEYS, "no_mandatory_keys"},
+    {CMD_NO_ASYNC_LOADING, "no_async_loading"},
+    {CMD_NO_MULTI, "no_multi"},
+    {CMD_MOVABLE_KEYS, "movablekeys"},
     {CMD_ALLOW_BUSY, "allow_busy"},
 };
 #define SHOWN_FLAGS_COUNT (sizeof shown_flags / sizeof shown_flags[0])
@@ -806,12 +808,9 @@ struct list_ctx {
 static int list_matches(const struct command *cmd, const struct list_ctx *lc)
 {
     switch (lc->filter) {
-    case FILTER_NONE:
-        return 1;
-    case FILTER_MODULE:
-        return 0; /* no modules can be loaded */
-    case FILTER_ACLCAT:
-        return (cmd->acl_bits & lc->acl) != 0;
+    case FILTER_NONE: return 1;
+    case FILTER_MODULE: return 0; /* no modules can be loaded */
+    case FILTER_ACLCAT: return (cmd->acl_bits & lc->acl) != 0;
     case FILTER_PATTERN:
         return glob_match(lc->arg, lc->arg_len, cmd->fullname, vstr_len(cmd->fullname), 1);
     }
@@ -878,8 +877,7 @@ static void getkeys(struct client *c, int with_flags)
         return;
     }
     struct command_key stack_keys[16];
-    struct command_key *keys =
-        argc <= 16 ? stack_keys : mem_malloc(sizeof *keys * (size_t)argc);
+    struct command_key *keys = argc <= 16 ? stack_keys : mem_malloc(sizeof *keys * (size_t)argc);
     int n = command_info_get_keys(cmd, argc, argv, keys);
     if (n <= 0) {
         if (cmd->flag_bits & CMD_NO_MANDATORY_KEYS)
@@ -935,45 +933,90 @@ static void command_help_command(struct client *c)
 }
 
 static struct command command_subcommands[] = {
-    {.name = "docs", .proc = command_docs_command, .arity = -2, .flags = "loading stale",
-     .acl = "@connection", .tips = "nondeterministic_output_order", .group = "server",
-     .since = "7.0.0", .summary = "Get array of specific Redis command documentation",
+    {.name = "docs",
+     .proc = command_docs_command,
+     .arity = -2,
+     .flags = "loading stale",
+     .acl = "@connection",
+     .tips = "nondeterministic_output_order",
+     .group = "server",
+     .since = "7.0.0",
+     .summary = "Get array of specific Redis command documentation",
      .complexity = "O(N) where N is the number of commands to look up",
      .args = "?*command-name:string"},
-    {.name = "help", .proc = command_help_command, .arity = 2, .flags = "loading stale",
-     .acl = "@connection", .group = "server", .since = "5.0.0",
-     .summary = "Show helpful text about the different subcommands", .complexity = "O(1)"},
-    {.name = "getkeysandflags", .proc = command_getkeysandflags_command, .arity = -4,
-     .flags = "loading stale", .acl = "@connection", .group = "server", .since = "7.0.0",
+    {.name = "help",
+     .proc = command_help_command,
+     .arity = 2,
+     .flags = "loading stale",
+     .acl = "@connection",
+     .group = "server",
+     .since = "5.0.0",
+     .summary = "Show helpful text about the different subcommands",
+     .complexity = "O(1)"},
+    {.name = "getkeysandflags",
+     .proc = command_getkeysandflags_command,
+     .arity = -4,
+     .flags = "loading stale",
+     .acl = "@connection",
+     .group = "server",
+     .since = "7.0.0",
      .summary = "Extract keys and access flags given a full Redis command",
      .complexity = "O(N) where N is the number of arguments to the command"},
-    {.name = "list", .proc = command_list_command, .arity = -2, .flags = "loading stale",
-     .acl = "@connection", .tips = "nondeterministic_output_order", .group = "server",
-     .since = "7.0.0", .summary = "Get an array of Redis command names",
+    {.name = "list",
+     .proc = command_list_command,
+     .arity = -2,
+     .flags = "loading stale",
+     .acl = "@connection",
+     .tips = "nondeterministic_output_order",
+     .group = "server",
+     .since = "7.0.0",
+     .summary = "Get an array of Redis command names",
      .complexity = "O(N) where N is the total number of Redis commands",
      .args = "?filterby:oneof=FILTERBY(module-name:string=MODULE category:string=ACLCAT "
              "pattern:pattern=PATTERN)"},
-    {.name = "info", .proc = command_info_command, .arity = -2, .flags = "loading stale",
-     .acl = "@connection", .tips = "nondeterministic_output_order", .group = "server",
+    {.name = "info",
+     .proc = command_info_command,
+     .arity = -2,
+     .flags = "loading stale",
+     .acl = "@connection",
+     .tips = "nondeterministic_output_order",
+     .group = "server",
      .since = "2.8.13",
      .summary = "Get array of specific Redis command details, or all when no argument is given.",
      .complexity = "O(N) where N is the number of commands to look up",
      .history = "7.0.0 Allowed to be called with no argument to get info on all commands.",
      .args = "?*command-name:string"},
-    {.name = "count", .proc = command_count_command, .arity = 2, .flags = "loading stale",
-     .acl = "@connection", .group = "server", .since = "2.8.13",
-     .summary = "Get total number of Redis commands", .complexity = "O(1)"},
-    {.name = "getkeys", .proc = command_getkeys_command, .arity = -4, .flags = "loading stale",
-     .acl = "@connection", .group = "server", .since = "2.8.13",
+    {.name = "count",
+     .proc = command_count_command,
+     .arity = 2,
+     .flags = "loading stale",
+     .acl = "@connection",
+     .group = "server",
+     .since = "2.8.13",
+     .summary = "Get total number of Redis commands",
+     .complexity = "O(1)"},
+    {.name = "getkeys",
+     .proc = command_getkeys_command,
+     .arity = -4,
+     .flags = "loading stale",
+     .acl = "@connection",
+     .group = "server",
+     .since = "2.8.13",
      .summary = "Extract keys given a full Redis command",
      .complexity = "O(N) where N is the number of arguments to the command"},
     {0},
 };
 
 struct command command_info_commands[] = {
-    {.name = "command", .proc = command_command, .arity = -1, .flags = "loading stale",
-     .acl = "@connection", .tips = "nondeterministic_output_order", .group = "server",
-     .since = "2.8.13", .summary = "Get array of Redis command details",
+    {.name = "command",
+     .proc = command_command,
+     .arity = -1,
+     .flags = "loading stale",
+     .acl = "@connection",
+     .tips = "nondeterministic_output_order",
+     .group = "server",
+     .since = "2.8.13",
+     .summary = "Get array of Redis command details",
      .complexity = "O(N) where N is the total number of Redis commands",
      .subcommands = command_subcommands},
     {0},

@@ -29,6 +29,7 @@
 /* Redis refuses packed thresholds of 4 GB (less 1 MB) and more. */
 #define PACKED_THRESHOLD_MAX ((1ULL << 32) - (1ULL << 20))
 #define PACKED_THRESHOLD_DEFAULT (1ULL << 30)
+#define DEBUG_SLEEP_MAX 1e9
 
 static int client_is_local(const struct client *c)
 {
@@ -126,6 +127,9 @@ static void debug_object(struct client *c)
 static void debug_sleep(struct client *c)
 {
     double seconds = strtod(client_arg(c, 2), NULL);
+    /* Absurd durations (inf, 1e300) would overflow time_t. */
+    if (seconds > DEBUG_SLEEP_MAX)
+        seconds = DEBUG_SLEEP_MAX;
     if (seconds > 0) {
         struct timespec ts = {.tv_sec = (time_t)seconds,
                               .tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9)};
@@ -220,9 +224,14 @@ static void debug_command(struct client *c)
 }
 
 struct command debug_commands[] = {
-    {.name = "debug", .proc = debug_command, .arity = -2,
-     .flags = "admin noscript loading stale protected", .group = "server", .since = "1.0.0",
-     .summary = "A container for debugging commands", .complexity = "Depends on subcommand.",
+    {.name = "debug",
+     .proc = debug_command,
+     .arity = -2,
+     .flags = "admin noscript loading stale protected",
+     .group = "server",
+     .since = "1.0.0",
+     .summary = "A container for debugging commands",
+     .complexity = "Depends on subcommand.",
      .doc_flags = "syscmd"},
     {0},
 };

@@ -48,12 +48,9 @@ static size_t used_memory_startup;
 static long long metric_value(int m)
 {
     switch (m) {
-    case METRIC_OPS:
-        return server.stat.numcommands;
-    case METRIC_NET_IN:
-        return server.stat.net_input_bytes;
-    default:
-        return server.stat.net_output_bytes;
+    case METRIC_OPS: return server.stat.numcommands;
+    case METRIC_NET_IN: return server.stat.net_input_bytes;
+    default: return server.stat.net_output_bytes;
     }
 }
 
@@ -313,18 +310,18 @@ static vstr section_persistence(vstr s)
 static vstr section_stats(vstr s)
 {
     const struct server_stats *st = &server.stat;
-    s = vstr_catfmt(
-        s,
-        "total_connections_received:%lld\r\ntotal_commands_processed:%lld\r\n"
-        "instantaneous_ops_per_sec:%lld\r\ntotal_net_input_bytes:%lld\r\n"
-        "total_net_output_bytes:%lld\r\ntotal_net_repl_input_bytes:0\r\n"
-        "total_net_repl_output_bytes:0\r\ninstantaneous_input_kbps:%.2f\r\n"
-        "instantaneous_output_kbps:%.2f\r\ninstantaneous_input_repl_kbps:0.00\r\n"
-        "instantaneous_output_repl_kbps:0.00\r\nrejected_connections:%lld\r\n"
-        "sync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n",
-        st->numconnections, st->numcommands, metric_rate(METRIC_OPS), st->net_input_bytes,
-        st->net_output_bytes, (double)metric_rate(METRIC_NET_IN) / 1024,
-        (double)metric_rate(METRIC_NET_OUT) / 1024, st->rejected_conn);
+    s = vstr_catfmt(s,
+                    "total_connections_received:%lld\r\ntotal_commands_processed:%lld\r\n"
+                    "instantaneous_ops_per_sec:%lld\r\ntotal_net_input_bytes:%lld\r\n"
+                    "total_net_output_bytes:%lld\r\ntotal_net_repl_input_bytes:0\r\n"
+                    "total_net_repl_output_bytes:0\r\ninstantaneous_input_kbps:%.2f\r\n"
+                    "instantaneous_output_kbps:%.2f\r\ninstantaneous_input_repl_kbps:0.00\r\n"
+                    "instantaneous_output_repl_kbps:0.00\r\nrejected_connections:%lld\r\n"
+                    "sync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n",
+                    st->numconnections, st->numcommands, metric_rate(METRIC_OPS),
+                    st->net_input_bytes, st->net_output_bytes,
+                    (double)metric_rate(METRIC_NET_IN) / 1024,
+                    (double)metric_rate(METRIC_NET_OUT) / 1024, st->rejected_conn);
     s = vstr_catfmt(s,
                     "expired_keys:%lld\r\nexpired_stale_perc:%.2f\r\n"
                     "expired_time_cap_reached_count:%lld\r\nexpire_cycle_cpu_milliseconds:%lld\r\n"
@@ -402,8 +399,8 @@ static void cat_command_stats(struct command *cmd, void *ctx)
                      "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,rejected_calls=%lld,"
                      "failed_calls=%lld\r\n",
                      cmd->fullname, cmd->calls, cmd->usec,
-                     cmd->calls ? (double)cmd->usec / (double)cmd->calls : 0.0,
-                     cmd->rejected_calls, cmd->failed_calls);
+                     cmd->calls ? (double)cmd->usec / (double)cmd->calls : 0.0, cmd->rejected_calls,
+                     cmd->failed_calls);
 }
 
 static vstr section_commandstats(vstr s)
@@ -541,11 +538,16 @@ static void info_command(struct client *c)
 }
 
 struct command info_commands[] = {
-    {.name = "info", .proc = info_command, .arity = -1, .flags = "loading stale",
+    {.name = "info",
+     .proc = info_command,
+     .arity = -1,
+     .flags = "loading stale",
      .acl = "@dangerous",
      .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
-     .group = "server", .since = "1.0.0",
-     .summary = "Get information and statistics about the server", .complexity = "O(1)",
+     .group = "server",
+     .since = "1.0.0",
+     .summary = "Get information and statistics about the server",
+     .complexity = "O(1)",
      .history = "7.0.0 Added support for taking multiple section arguments.",
      .args = "?*section:string"},
     {0},
