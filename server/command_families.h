@@ -11,6 +11,12 @@ extern struct command ttl_commands[];
 extern struct command connection_commands[];
 extern struct command config_commands[];
 extern struct command hash_commands[];
+extern struct command info_commands[];
+extern struct command command_info_commands[];
+extern struct command slowlog_commands[];
+extern struct command latency_commands[];
+extern struct command debug_commands[];
+extern struct command server_cmds_commands[];
 
 static struct command *const command_families[] = {
     string_commands,
@@ -19,6 +25,12 @@ static struct command *const command_families[] = {
     connection_commands,
     config_commands,
     hash_commands,
+    info_commands,
+    command_info_commands,
+    slowlog_commands,
+    latency_commands,
+    debug_commands,
+    server_cmds_commands,
     NULL,
 };
 

@@ -9,11 +9,13 @@
 
 #include "client.h"
 #include "command_families.h"
+#include "latency.h"
 #include "log.h"
 #include "mem.h"
 #include "mtime.h"
 #include "reply.h"
 #include "server.h"
+#include "slowlog.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -256,6 +258,8 @@ void commands_call(struct client *c)
         cmd->failed_calls++;
     cmd->calls++;
     cmd->usec += (long long)duration;
+    slowlog_observe(c, (long long)duration);
+    latency_observe_command(cmd, (long long)duration);
     server.stat.numcommands++;
     c->lastcmd = cmd;
     c->commands_processed++;

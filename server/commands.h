@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 struct client;
+struct latency_hist;
 typedef void command_proc(struct client *c);
 
 /* Command flags, named as COMMAND INFO prints them. */
@@ -56,6 +57,17 @@ struct command {
     const char *summary;
     const char *complexity;
 
+    /* COMMAND INFO / DOCS metadata, all optional; the formats are described
+     * in command_info.h.  Without key_specs, one spec is derived from
+     * first_key/last_key/key_step. */
+    const char *tips;       /* "nondeterministic_output request_policy:all_shards" */
+    const char *key_specs;  /* "RW access update|index 1|range 0 1 0;..." */
+    const char *args;       /* argument tree for COMMAND DOCS */
+    const char *history;    /* "6.2.0 Added the `GET` option.\n7.0.0 ..." */
+    const char *doc_flags;  /* "deprecated", "syscmd" */
+    const char *deprecated_since;
+    const char *replaced_by;
+
     /* Filled in at startup. */
     uint64_t flag_bits;
     uint64_t acl_bits;
@@ -65,6 +77,7 @@ struct command {
 
     /* Statistics (INFO commandstats). */
     long long calls, usec, rejected_calls, failed_calls;
+    struct latency_hist *latency_hist; /* INFO latencystats, latency.c */
 };
 
 void commands_init(void);

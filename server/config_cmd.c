@@ -7,6 +7,7 @@
 #include "config_cmd.h"
 
 #include "client.h"
+#include "info.h"
 #include "log.h"
 #include "mem.h"
 #include "networking.h"
@@ -93,7 +94,7 @@ static void config_set_command(struct client *c)
 
 static void config_resetstat_command(struct client *c)
 {
-    server_reset_stats();
+    info_reset_stats();
     reply_ok(c);
 }
 

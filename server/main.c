@@ -2,7 +2,9 @@
  * `--name value` overrides, exactly as redis-server takes them), sets up
  * the process, opens the listeners and runs the event loop. */
 #include "bio.h"
+#include "command_info.h"
 #include "commands.h"
+#include "info.h"
 #include "config.h"
 #include "config_cmd.h"
 #include "config_file.h"
@@ -54,6 +56,14 @@ static void init_random_ids(void)
     }
     for (size_t i = 0; i < sizeof bytes; i++)
         sprintf(server.runid + i * 2, "%02x", bytes[i]);
+    if (RAND_bytes(bytes, sizeof bytes) != 1) {
+        fprintf(stderr, "Unable to read random bytes\n");
+        exit(1);
+    }
+    for (size_t i = 0; i < sizeof bytes; i++)
+        sprintf(server.replid + i * 2, "%02x", bytes[i]);
+    memset(server.replid2, '0', RUN_ID_LEN);
+    server.second_replid_offset = -1;
     dict_set_seed(seed);
     unsigned int rs;
     memcpy(&rs, seed, sizeof rs);
@@ -114,6 +124,8 @@ static void init_server_state(void)
     bio_init();
     commands_init();
     config_cmd_init();
+    command_info_init();
+    server.quicklist_packed_threshold = 1 << 30;
 }
 
 int main(int argc, char **argv)
@@ -136,6 +148,7 @@ int main(int argc, char **argv)
         daemonize();
     init_server_state();
     server_init_loop();
+    info_init();
     log_notice("oO0OoO0OoO0Oo Vigil is starting oO0OoO0OoO0Oo");
     log_notice("Vigil version=%s, bits=%d, pid=%d, just started", VIGIL_PROJECT_VERSION,
                (int)(sizeof(long) * 8), (int)server.pid);

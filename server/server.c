@@ -99,21 +99,6 @@ static void on_cron(struct ev_loop *loop, ev_timer *w, int revents)
     ev_timer_again(server.loop, w);
 }
 
-static void reset_command_stats(struct command *cmd, void *ctx)
-{
-    (void)ctx;
-    cmd->calls = cmd->usec = cmd->rejected_calls = cmd->failed_calls = 0;
-}
-
-void server_reset_stats(void)
-{
-    memset(&server.stat, 0, sizeof server.stat);
-    server.stat.peak_memory = mem_used();
-    server.stat.peak_memory_time = server.unixtime;
-    dict_clear(server.errors, NULL);
-    commands_foreach(reset_command_stats, NULL);
-}
-
 void server_pause(int type, long long end_ms)
 {
     /* A stronger or longer pause wins over the one in force. */

@@ -94,14 +94,23 @@ struct server {
     long long lastsave;
     int loading;
     int masterhost_set; /* replica role: refined by replication.c */
+
+    /* Replication identity as a standalone primary reports it (INFO,
+     * DEBUG CHANGE-REPL-ID); the replication module takes these over. */
+    char replid[RUN_ID_LEN + 1];
+    char replid2[RUN_ID_LEN + 1];
+    long long master_repl_offset;
+    long long second_replid_offset;
+
+    /* DEBUG QUICKLIST-PACKED-THRESHOLD: list elements of at least this
+     * many bytes get a node of their own (list module). */
+    size_t quicklist_packed_threshold;
 };
 
 extern struct server server;
 
 /* Creates the loop with its cron timer, before-sleep hook and signals. */
 void server_init_loop(void);
-/* CONFIG RESETSTAT: zeroes the counters INFO reports. */
-void server_reset_stats(void);
 /* CLIENT PAUSE: type 1 holds writes, 2 holds everything, until end_ms. */
 void server_pause(int type, long long end_ms);
 void server_unpause(void);
