@@ -21,7 +21,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 CFLAGS   ?= $(OPT) -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers \
-            -Icommon -Iserver $(PKG_CFLAGS) $(EV_CFLAGS) -MMD -MP $(EXTRA_CFLAGS)
+            $(PKG_CFLAGS) $(EV_CFLAGS) -MMD -MP $(EXTRA_CFLAGS)
 LDLIBS   += $(PKG_LIBS) $(EV_LIBS) -lm -lpthread $(EXTRA_LDLIBS)
 
 COMMON_SRC := $(wildcard common/*.c)
@@ -43,9 +43,19 @@ BINARIES := $(BIN)/vigil-server $(if $(SENTINEL_SRC),$(BIN)/vigil-sentinel)
 
 all: $(BINARIES)
 
-$(BUILD)/%.o: %.c
+# Each tree sees common/ and its own headers only: server and sentinel
+# never include each other.
+$(BUILD)/common/%.o: common/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) -Icommon -c $< -o $@
+
+$(BUILD)/server/%.o: server/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Icommon -Iserver -c $< -o $@
+
+$(BUILD)/sentinel/%.o: sentinel/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Icommon -Isentinel -c $< -o $@
 
 $(COMMON_LIB): $(COMMON_OBJ)
 	@rm -f $@
@@ -66,7 +76,7 @@ $(BIN)/vigil-sentinel: $(SENTINEL_OBJ) $(COMMON_LIB)
 
 $(BUILD)/tests/%: tests/unit/%.c $(SERVER_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) -Icommon -Iserver -Itests/unit -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 # Installs missing Debian packages (needs root and apt); a no-op when all are there.
 deps:
