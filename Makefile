@@ -28,11 +28,14 @@ COMMON_SRC := $(wildcard common/*.c)
 SERVER_SRC := $(filter-out server/main.c,$(wildcard server/*.c))
 SENTINEL_SRC := $(wildcard sentinel/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+SENTINEL_UNIT_SRC := $(wildcard tests/unit/sentinel/test_*.c)
 
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/%.o)
 SENTINEL_OBJ := $(SENTINEL_SRC:%.c=$(BUILD)/%.o)
-UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%) \
+              $(SENTINEL_UNIT_SRC:tests/unit/sentinel/%.c=$(BUILD)/tests/sentinel/%)
+SENTINEL_LIB := $(BUILD)/libvigil-sentinel.a
 
 COMMON_LIB := $(BUILD)/libvigil-common.a
 SERVER_LIB := $(BUILD)/libvigil-server.a
@@ -68,6 +71,14 @@ $(SERVER_LIB): $(SERVER_OBJ)
 $(BIN)/vigil-server: $(BUILD)/server/main.o $(SERVER_LIB) $(COMMON_LIB)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(SENTINEL_LIB): $(filter-out $(BUILD)/sentinel/main.o,$(SENTINEL_OBJ))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/sentinel/%: tests/unit/sentinel/%.c $(SENTINEL_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Icommon -Isentinel -Itests/unit -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 # The sentinel builds on common/ only: it never links server code.
 $(BIN)/vigil-sentinel: $(SENTINEL_OBJ) $(COMMON_LIB)
