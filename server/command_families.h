@@ -9,12 +9,14 @@ extern struct command string_commands[];
 extern struct command keyspace_commands[];
 extern struct command connection_commands[];
 extern struct command config_commands[];
+extern struct command zset_commands[];
 
 static struct command *const command_families[] = {
     string_commands,
     keyspace_commands,
     connection_commands,
     config_commands,
+    zset_commands,
     NULL,
 };
 

@@ -12,6 +12,7 @@
 #include "networking.h"
 #include "object.h"
 #include "server.h"
+#include "t_zset.h"
 
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -108,6 +109,7 @@ static void init_server_state(void)
     static const struct dict_type errors_type = {.key_free = vstr_free};
     server.errors = dict_new(&errors_type);
     obj_init_shared();
+    zset_init();
     db_init_all();
     bio_init();
     commands_init();
