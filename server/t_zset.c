@@ -146,8 +146,7 @@ static unsigned char *lpz_insert(unsigned char *lp, const char *m, size_t len, d
         if (s > score || (s == score && lpz_member_cmp(p, m, len) > 0)) {
             unsigned char *newsptr;
             lp = lp_insert(lp, p, (unsigned char *)text, tlen, LP_BEFORE, &newsptr);
-            return lp_insert(lp, newsptr, (const unsigned char *)m, (uint32_t)len, LP_BEFORE,
-                             NULL);
+            return lp_insert(lp, newsptr, (const unsigned char *)m, (uint32_t)len, LP_BEFORE, NULL);
         }
         p = lp_next(lp, sptr);
     }
@@ -880,7 +879,7 @@ static void zadd_command(struct client *c)
     int pairs = args / 2;
     if (check_zadd_flags(c, flags, pairs) < 0)
         return;
-    double one, *scores = pairs == 1 ? &one : mem_malloc(sizeof(double) * (size_t)pairs);
+    double one = 0, *scores = pairs == 1 ? &one : mem_malloc(sizeof(double) * (size_t)pairs);
     int ok = 1;
     for (int j = 0; j < pairs && ok; j++)
         ok = arg_double(c, scoreidx + 2 * j, &scores[j]) == 0;
@@ -1044,7 +1043,7 @@ static void zlexcount_command(struct client *c)
 struct range_sink {
     struct client *c;
     int withscores;
-    vobj *dst;      /* ZRANGESTORE's result, created by sink_begin */
+    vobj *dst; /* ZRANGESTORE's result, created by sink_begin */
     int store;
     void *deferred; /* reply length slot when the length is not known */
     long count;
@@ -1057,7 +1056,7 @@ static void sink_begin(struct range_sink *s, long len)
     if (s->store) {
         /* Redis sizes the destination by the announced length. */
         s->dst = len > (long)cfg.zset_max_listpack_entries ? new_skiplist_zset((size_t)len)
-                                                          : new_listpack_zset();
+                                                           : new_listpack_zset();
     } else if (len < 0) {
         s->deferred = reply_deferred_len(s->c);
     } else {
@@ -1203,8 +1202,8 @@ static void range_generic(struct client *c, int keyidx, int store, enum range_ki
         if (arg_long(c, minidx, &start) < 0 || arg_long(c, maxidx, &end) < 0)
             return;
     } else if (a.kind == RANGE_SCORE) {
-        if (zsl_parse_range(client_arg(c, minidx), client_arg_len(c, minidx),
-                            client_arg(c, maxidx), client_arg_len(c, maxidx), &score) < 0) {
+        if (zsl_parse_range(client_arg(c, minidx), client_arg_len(c, minidx), client_arg(c, maxidx),
+                            client_arg_len(c, maxidx), &score) < 0) {
             reply_error(c, "min or max is not a float");
             return;
         }
@@ -1449,7 +1448,7 @@ struct zresult {
     struct zres {
         vstr member;
         double score;
-    } *items;
+    } * items;
     size_t n, cap;
     size_t maxlen;   /* longest member and ...                     */
     size_t totallen; /* ... all members: the encoding of a stored set */
@@ -1550,8 +1549,8 @@ static void compute_union(struct zsrc *src, int n, enum aggregate agg, struct zr
 
 /* Walks the smallest input and keeps what every other one holds; with
  * out NULL only counts, stopping at limit (0: no limit). */
-static unsigned long compute_inter(struct zsrc *src, int n, enum aggregate agg,
-                                   struct zresult *out, unsigned long limit)
+static unsigned long compute_inter(struct zsrc *src, int n, enum aggregate agg, struct zresult *out,
+                                   unsigned long limit)
 {
     unsigned long count = 0;
     struct zset_elem e;
@@ -1678,8 +1677,7 @@ static int parse_setop_options(struct client *c, enum setop op, struct setop_arg
         } else if (op == SETOP_INTERCARD && left >= 1 && client_arg_is(c, (int)j, "limit")) {
             long long v;
             j++;
-            if (numconv_to_ll(client_arg(c, (int)j), client_arg_len(c, (int)j), &v) < 0 ||
-                v < 0) {
+            if (numconv_to_ll(client_arg(c, (int)j), client_arg_len(c, (int)j), &v) < 0 || v < 0) {
                 reply_error(c, "LIMIT can't be negative");
                 return -1;
             }
@@ -1730,7 +1728,8 @@ static void setop_generic(struct client *c, enum setop op, int store)
     else
         compute_diff(src, (int)a.n, &r);
     mem_free(src);
-    qsort(r.items, r.n, sizeof *r.items, zres_cmp);
+    if (r.n > 1)
+        qsort(r.items, r.n, sizeof *r.items, zres_cmp);
 
     if (!store) {
         reply_result(c, &r, a.withscores);
@@ -1833,8 +1832,7 @@ static void pop_generic(struct client *c, int first, long numkeys, int where, lo
             if (count == 0)
                 reply_array_len(c, 0);
             else
-                zset_pop_reply(c, o, client_arg(c, k), client_arg_len(c, k), where, count,
-                               shape);
+                zset_pop_reply(c, o, client_arg(c, k), client_arg_len(c, k), where, count, shape);
             return;
         }
     }
@@ -1987,8 +1985,7 @@ static void random_with_repeats(struct client *c, vobj *o, unsigned long count, 
 /* count (< size) distinct members of a skiplist zset.  When they are most
  * of the set, one pass picks each node with probability needed/left;
  * otherwise random picks are deduplicated through a scratch dict. */
-static void random_distinct_skiplist(struct client *c, vobj *o, unsigned long count,
-                                     int withscores)
+static void random_distinct_skiplist(struct client *c, vobj *o, unsigned long count, int withscores)
 {
     struct zset_big *zs = o->ptr;
     unsigned long size = zs->zsl->length;
@@ -2242,165 +2239,425 @@ static void zscan_command(struct client *c)
 }
 
 struct command zset_commands[] = {
-    {.name = "zadd", .proc = zadd_command, .arity = -4, .flags = "write denyoom fast",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "1.2.0",
+    {.name = "zadd",
+     .proc = zadd_command,
+     .arity = -4,
+     .flags = "write denyoom fast",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "1.2.0",
      .summary = "Add one or more members to a sorted set, or update its score if it already exists",
-     .complexity = "O(log(N)) for each item added, where N is the number of elements in the sorted set."},
-    {.name = "zincrby", .proc = zincrby_command, .arity = 4, .flags = "write denyoom fast",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "1.2.0",
+     .complexity =
+         "O(log(N)) for each item added, where N is the number of elements in the sorted set."},
+    {.name = "zincrby",
+     .proc = zincrby_command,
+     .arity = 4,
+     .flags = "write denyoom fast",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "1.2.0",
      .summary = "Increment the score of a member in a sorted set",
      .complexity = "O(log(N)) where N is the number of elements in the sorted set."},
-    {.name = "zrem", .proc = zrem_command, .arity = -3, .flags = "write fast",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "1.2.0",
+    {.name = "zrem",
+     .proc = zrem_command,
+     .arity = -3,
+     .flags = "write fast",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "1.2.0",
      .summary = "Remove one or more members from a sorted set",
-     .complexity = "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed."},
-    {.name = "zcard", .proc = zcard_command, .arity = 2, .flags = "readonly fast",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "1.2.0",
+     .complexity = "O(M*log(N)) with N being the number of elements in the sorted set and M the "
+                   "number of elements to be removed."},
+    {.name = "zcard",
+     .proc = zcard_command,
+     .arity = 2,
+     .flags = "readonly fast",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "1.2.0",
      .summary = "Get the number of members in a sorted set",
      .complexity = "O(1)"},
-    {.name = "zscore", .proc = zscore_command, .arity = 3, .flags = "readonly fast",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "1.2.0",
+    {.name = "zscore",
+     .proc = zscore_command,
+     .arity = 3,
+     .flags = "readonly fast",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "1.2.0",
      .summary = "Get the score associated with the given member in a sorted set",
      .complexity = "O(1)"},
-    {.name = "zmscore", .proc = zmscore_command, .arity = -3, .flags = "readonly fast",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "6.2.0",
+    {.name = "zmscore",
+     .proc = zmscore_command,
+     .arity = -3,
+     .flags = "readonly fast",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "6.2.0",
      .summary = "Get the score associated with the given members in a sorted set",
      .complexity = "O(N) where N is the number of members being requested."},
-    {.name = "zrank", .proc = zrank_command, .arity = 3, .flags = "readonly fast",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "2.0.0",
+    {.name = "zrank",
+     .proc = zrank_command,
+     .arity = 3,
+     .flags = "readonly fast",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "2.0.0",
      .summary = "Determine the index of a member in a sorted set",
      .complexity = "O(log(N))"},
-    {.name = "zrevrank", .proc = zrevrank_command, .arity = 3, .flags = "readonly fast",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "2.0.0",
-     .summary = "Determine the index of a member in a sorted set, with scores ordered from high to low",
+    {.name = "zrevrank",
+     .proc = zrevrank_command,
+     .arity = 3,
+     .flags = "readonly fast",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "2.0.0",
+     .summary =
+         "Determine the index of a member in a sorted set, with scores ordered from high to low",
      .complexity = "O(log(N))"},
-    {.name = "zcount", .proc = zcount_command, .arity = 4, .flags = "readonly fast",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "2.0.0",
+    {.name = "zcount",
+     .proc = zcount_command,
+     .arity = 4,
+     .flags = "readonly fast",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "2.0.0",
      .summary = "Count the members in a sorted set with scores within the given values",
      .complexity = "O(log(N)) with N being the number of elements in the sorted set."},
-    {.name = "zlexcount", .proc = zlexcount_command, .arity = 4, .flags = "readonly fast",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "2.8.9",
+    {.name = "zlexcount",
+     .proc = zlexcount_command,
+     .arity = 4,
+     .flags = "readonly fast",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "2.8.9",
      .summary = "Count the number of members in a sorted set between a given lexicographical range",
      .complexity = "O(log(N)) with N being the number of elements in the sorted set."},
-    {.name = "zrange", .proc = zrange_command, .arity = -4, .flags = "readonly",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "1.2.0",
+    {.name = "zrange",
+     .proc = zrange_command,
+     .arity = -4,
+     .flags = "readonly",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "1.2.0",
      .summary = "Return a range of members in a sorted set",
-     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned."},
-    {.name = "zrangestore", .proc = zrangestore_command, .arity = -5, .flags = "write denyoom",
-     .acl = "@sortedset", .first_key = 1, .last_key = 2, .key_step = 1,
-     .group = "sorted-set", .since = "6.2.0",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements returned."},
+    {.name = "zrangestore",
+     .proc = zrangestore_command,
+     .arity = -5,
+     .flags = "write denyoom",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 2,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "6.2.0",
      .summary = "Store a range of members from sorted set into another key",
-     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key."},
-    {.name = "zrevrange", .proc = zrevrange_command, .arity = -4, .flags = "readonly",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "1.2.0",
-     .summary = "Return a range of members in a sorted set, by index, with scores ordered from high to low",
-     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned."},
-    {.name = "zrangebyscore", .proc = zrangebyscore_command, .arity = -4, .flags = "readonly",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "1.0.5",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements stored into the destination key."},
+    {.name = "zrevrange",
+     .proc = zrevrange_command,
+     .arity = -4,
+     .flags = "readonly",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "1.2.0",
+     .summary = "Return a range of members in a sorted set, by index, with scores ordered from "
+                "high to low",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements returned."},
+    {.name = "zrangebyscore",
+     .proc = zrangebyscore_command,
+     .arity = -4,
+     .flags = "readonly",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "1.0.5",
      .summary = "Return a range of members in a sorted set, by score",
-     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N))."},
-    {.name = "zrevrangebyscore", .proc = zrevrangebyscore_command, .arity = -4, .flags = "readonly",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "2.2.0",
-     .summary = "Return a range of members in a sorted set, by score, with scores ordered from high to low",
-     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N))."},
-    {.name = "zrangebylex", .proc = zrangebylex_command, .arity = -4, .flags = "readonly",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "2.8.9",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements being returned. If M is constant (e.g. always asking for "
+                   "the first 10 elements with LIMIT), you can consider it O(log(N))."},
+    {.name = "zrevrangebyscore",
+     .proc = zrevrangebyscore_command,
+     .arity = -4,
+     .flags = "readonly",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "2.2.0",
+     .summary = "Return a range of members in a sorted set, by score, with scores ordered from "
+                "high to low",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements being returned. If M is constant (e.g. always asking for "
+                   "the first 10 elements with LIMIT), you can consider it O(log(N))."},
+    {.name = "zrangebylex",
+     .proc = zrangebylex_command,
+     .arity = -4,
+     .flags = "readonly",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "2.8.9",
      .summary = "Return a range of members in a sorted set, by lexicographical range",
-     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N))."},
-    {.name = "zrevrangebylex", .proc = zrevrangebylex_command, .arity = -4, .flags = "readonly",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "2.8.9",
-     .summary = "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.",
-     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N))."},
-    {.name = "zremrangebyrank", .proc = zremrangebyrank_command, .arity = 4, .flags = "write",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "2.0.0",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements being returned. If M is constant (e.g. always asking for "
+                   "the first 10 elements with LIMIT), you can consider it O(log(N))."},
+    {.name = "zrevrangebylex",
+     .proc = zrevrangebylex_command,
+     .arity = -4,
+     .flags = "readonly",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "2.8.9",
+     .summary = "Return a range of members in a sorted set, by lexicographical range, ordered from "
+                "higher to lower strings.",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements being returned. If M is constant (e.g. always asking for "
+                   "the first 10 elements with LIMIT), you can consider it O(log(N))."},
+    {.name = "zremrangebyrank",
+     .proc = zremrangebyrank_command,
+     .arity = 4,
+     .flags = "write",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "2.0.0",
      .summary = "Remove all members in a sorted set within the given indexes",
-     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation."},
-    {.name = "zremrangebyscore", .proc = zremrangebyscore_command, .arity = 4, .flags = "write",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "1.2.0",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements removed by the operation."},
+    {.name = "zremrangebyscore",
+     .proc = zremrangebyscore_command,
+     .arity = 4,
+     .flags = "write",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "1.2.0",
      .summary = "Remove all members in a sorted set within the given scores",
-     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation."},
-    {.name = "zremrangebylex", .proc = zremrangebylex_command, .arity = 4, .flags = "write",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "2.8.9",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements removed by the operation."},
+    {.name = "zremrangebylex",
+     .proc = zremrangebylex_command,
+     .arity = 4,
+     .flags = "write",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "2.8.9",
      .summary = "Remove all members in a sorted set between the given lexicographical range",
-     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation."},
-    {.name = "zunion", .proc = zunion_command, .arity = -3, .flags = "readonly movablekeys",
-     .acl = "@sortedset", .first_key = 0, .last_key = 0, .key_step = 0,
-     .group = "sorted-set", .since = "6.2.0",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements removed by the operation."},
+    {.name = "zunion",
+     .proc = zunion_command,
+     .arity = -3,
+     .flags = "readonly movablekeys",
+     .acl = "@sortedset",
+     .first_key = 0,
+     .last_key = 0,
+     .key_step = 0,
+     .group = "sorted-set",
+     .since = "6.2.0",
      .summary = "Add multiple sorted sets",
-     .complexity = "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set."},
-    {.name = "zinter", .proc = zinter_command, .arity = -3, .flags = "readonly movablekeys",
-     .acl = "@sortedset", .first_key = 0, .last_key = 0, .key_step = 0,
-     .group = "sorted-set", .since = "6.2.0",
+     .complexity = "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, "
+                   "and M being the number of elements in the resulting sorted set."},
+    {.name = "zinter",
+     .proc = zinter_command,
+     .arity = -3,
+     .flags = "readonly movablekeys",
+     .acl = "@sortedset",
+     .first_key = 0,
+     .last_key = 0,
+     .key_step = 0,
+     .group = "sorted-set",
+     .since = "6.2.0",
      .summary = "Intersect multiple sorted sets",
-     .complexity = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set."},
-    {.name = "zdiff", .proc = zdiff_command, .arity = -3, .flags = "readonly movablekeys",
-     .acl = "@sortedset", .first_key = 0, .last_key = 0, .key_step = 0,
-     .group = "sorted-set", .since = "6.2.0",
+     .complexity = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K "
+                   "being the number of input sorted sets and M being the number of elements in "
+                   "the resulting sorted set."},
+    {.name = "zdiff",
+     .proc = zdiff_command,
+     .arity = -3,
+     .flags = "readonly movablekeys",
+     .acl = "@sortedset",
+     .first_key = 0,
+     .last_key = 0,
+     .key_step = 0,
+     .group = "sorted-set",
+     .since = "6.2.0",
      .summary = "Subtract multiple sorted sets",
-     .complexity = "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set."},
-    {.name = "zunionstore", .proc = zunionstore_command, .arity = -4, .flags = "write denyoom movablekeys",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "2.0.0",
+     .complexity =
+         "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N "
+         "is the size of the first set, and K is the size of the result set."},
+    {.name = "zunionstore",
+     .proc = zunionstore_command,
+     .arity = -4,
+     .flags = "write denyoom movablekeys",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "2.0.0",
      .summary = "Add multiple sorted sets and store the resulting sorted set in a new key",
-     .complexity = "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set."},
-    {.name = "zinterstore", .proc = zinterstore_command, .arity = -4, .flags = "write denyoom movablekeys",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "2.0.0",
+     .complexity = "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, "
+                   "and M being the number of elements in the resulting sorted set."},
+    {.name = "zinterstore",
+     .proc = zinterstore_command,
+     .arity = -4,
+     .flags = "write denyoom movablekeys",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "2.0.0",
      .summary = "Intersect multiple sorted sets and store the resulting sorted set in a new key",
-     .complexity = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set."},
-    {.name = "zdiffstore", .proc = zdiffstore_command, .arity = -4, .flags = "write denyoom movablekeys",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "6.2.0",
+     .complexity = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K "
+                   "being the number of input sorted sets and M being the number of elements in "
+                   "the resulting sorted set."},
+    {.name = "zdiffstore",
+     .proc = zdiffstore_command,
+     .arity = -4,
+     .flags = "write denyoom movablekeys",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "6.2.0",
      .summary = "Subtract multiple sorted sets and store the resulting sorted set in a new key",
-     .complexity = "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set."},
-    {.name = "zintercard", .proc = zintercard_command, .arity = -3, .flags = "readonly movablekeys",
-     .acl = "@sortedset", .first_key = 0, .last_key = 0, .key_step = 0,
-     .group = "sorted-set", .since = "7.0.0",
+     .complexity =
+         "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N "
+         "is the size of the first set, and K is the size of the result set."},
+    {.name = "zintercard",
+     .proc = zintercard_command,
+     .arity = -3,
+     .flags = "readonly movablekeys",
+     .acl = "@sortedset",
+     .first_key = 0,
+     .last_key = 0,
+     .key_step = 0,
+     .group = "sorted-set",
+     .since = "7.0.0",
      .summary = "Intersect multiple sorted sets and return the cardinality of the result",
-     .complexity = "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets."},
-    {.name = "zpopmin", .proc = zpopmin_command, .arity = -2, .flags = "write fast",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "5.0.0",
+     .complexity = "O(N*K) worst case with N being the smallest input sorted set, K being the "
+                   "number of input sorted sets."},
+    {.name = "zpopmin",
+     .proc = zpopmin_command,
+     .arity = -2,
+     .flags = "write fast",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "5.0.0",
      .summary = "Remove and return members with the lowest scores in a sorted set",
-     .complexity = "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped."},
-    {.name = "zpopmax", .proc = zpopmax_command, .arity = -2, .flags = "write fast",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "5.0.0",
+     .complexity = "O(log(N)*M) with N being the number of elements in the sorted set, and M being "
+                   "the number of elements popped."},
+    {.name = "zpopmax",
+     .proc = zpopmax_command,
+     .arity = -2,
+     .flags = "write fast",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "5.0.0",
      .summary = "Remove and return members with the highest scores in a sorted set",
-     .complexity = "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped."},
-    {.name = "zmpop", .proc = zmpop_command, .arity = -4, .flags = "write movablekeys",
-     .acl = "@sortedset", .first_key = 0, .last_key = 0, .key_step = 0,
-     .group = "sorted-set", .since = "7.0.0",
+     .complexity = "O(log(N)*M) with N being the number of elements in the sorted set, and M being "
+                   "the number of elements popped."},
+    {.name = "zmpop",
+     .proc = zmpop_command,
+     .arity = -4,
+     .flags = "write movablekeys",
+     .acl = "@sortedset",
+     .first_key = 0,
+     .last_key = 0,
+     .key_step = 0,
+     .group = "sorted-set",
+     .since = "7.0.0",
      .summary = "Remove and return members with scores in a sorted set",
-     .complexity = "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped."},
-    {.name = "zrandmember", .proc = zrandmember_command, .arity = -2, .flags = "readonly",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "6.2.0",
+     .complexity = "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number "
+                   "of elements in the sorted set, and M being the number of elements popped."},
+    {.name = "zrandmember",
+     .proc = zrandmember_command,
+     .arity = -2,
+     .flags = "readonly",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "6.2.0",
      .summary = "Get one or multiple random elements from a sorted set",
      .complexity = "O(N) where N is the number of elements returned"},
-    {.name = "zscan", .proc = zscan_command, .arity = -3, .flags = "readonly",
-     .acl = "@sortedset", .first_key = 1, .last_key = 1, .key_step = 1,
-     .group = "sorted-set", .since = "2.8.0",
+    {.name = "zscan",
+     .proc = zscan_command,
+     .arity = -3,
+     .flags = "readonly",
+     .acl = "@sortedset",
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .group = "sorted-set",
+     .since = "2.8.0",
      .summary = "Incrementally iterate sorted sets elements and associated scores",
-     .complexity = "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.."},
+     .complexity =
+         "O(1) for every call. O(N) for a complete iteration, including enough command calls for "
+         "the cursor to return back to 0. N is the number of elements inside the collection.."},
     {0},
 };
