@@ -2,6 +2,7 @@
 #include "propagate.h"
 
 #include "client.h"
+#include "db.h"
 #include "mem.h"
 
 #include <string.h>
