@@ -21,8 +21,8 @@ static struct prop_op *queue;
 static int queued, queue_cap;
 static int nesting;
 
-/* Per-command state of the client running at each nesting level is kept
- * on the client itself (rewrite, prevent). */
+/* What the command at each nesting level asked for (a rewrite, or no
+ * propagation); EXEC nests the commands it runs one level deeper. */
 struct prop_client_state {
     int prevent;
     int argc;
