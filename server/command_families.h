@@ -8,11 +8,15 @@
 extern struct command string_commands[];
 extern struct command keyspace_commands[];
 extern struct command connection_commands[];
+extern struct command pubsub_commands[];
+extern struct command multi_commands[];
 
 static struct command *const command_families[] = {
     string_commands,
     keyspace_commands,
     connection_commands,
+    pubsub_commands,
+    multi_commands,
     NULL,
 };
 

@@ -6,8 +6,10 @@
 #include "log.h"
 #include "mem.h"
 #include "mtime.h"
+#include "multi.h"
 #include "networking.h"
 #include "object.h"
+#include "pubsub.h"
 #include "server.h"
 
 #include <openssl/rand.h>
@@ -109,6 +111,8 @@ static void init_server_state(void)
     server.errors = dict_new(&errors_type);
     obj_init_shared();
     db_init_all();
+    pubsub_init();
+    multi_init();
     commands_init();
 }
 
