@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "mem.h"
+#include "notify.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,9 @@ int config_load(const char *file, int argc, char **argv, vstr *err)
             cfg.bind[0] = mem_strdup(argv[i + 1]);
         else if (strcmp(argv[i], "--enable-debug-command") == 0)
             cfg.enable_debug_command = 1;
+        else if (strcmp(argv[i], "--notify-keyspace-events") == 0 &&
+                 notify_flags_parse(argv[i + 1]) >= 0)
+            cfg.notify_keyspace_events = notify_flags_parse(argv[i + 1]);
     }
     return 0;
 }

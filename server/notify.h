@@ -4,9 +4,14 @@
  * enables that class, a message is published on
  * __keyspace@<db>__:<key> (payload: the event) and/or
  * __keyevent@<db>__:<event> (payload: the key), as Redis does.
+ *
+ * The K and E bits choose the channels; the other bits are classes of
+ * events.  "new" (n) and "keymiss" (m) are not part of A, as in Redis.
  */
 #ifndef VIGIL_NOTIFY_H
 #define VIGIL_NOTIFY_H
+
+#include "vstr.h"
 
 #include <stddef.h>
 
@@ -30,6 +35,15 @@
     (NOTIFY_GENERIC | NOTIFY_STRING | NOTIFY_LIST | NOTIFY_SET | NOTIFY_HASH | NOTIFY_ZSET |      \
      NOTIFY_EXPIRED | NOTIFY_EVICTED | NOTIFY_STREAM | NOTIFY_MODULE) /* A */
 
+/* Publishes event for key in db dbid if cfg.notify_keyspace_events enables
+ * its class (type: one NOTIFY_* class bit). */
 void notify_keyspace_event(int type, const char *event, const char *key, size_t keylen, int dbid);
+
+/* The notify-keyspace-events string as bits ("KEA" -> K|E|A), -1 if it
+ * holds a character that is not a class. */
+int notify_flags_parse(const char *classes);
+/* The canonical string for flags, as CONFIG GET shows it ("AKE"); the
+ * caller frees it with vstr_free. */
+vstr notify_flags_render(int flags);
 
 #endif
