@@ -300,7 +300,7 @@ void reply_help(struct client *c, const char *const *lines)
     for (long i = 0; i < count; i++)
         reply_status(c, lines[i]);
     reply_status(c, "HELP");
-    reply_status(c, "    Print this help.");
+    reply_status(c, "    Prints this help.");
 }
 
 void reply_subcommand_syntax_error(struct client *c)
