@@ -138,14 +138,14 @@ void commands_foreach(void (*fn)(struct command *cmd, void *ctx), void *ctx)
 /* ---- dispatch ---- */
 
 /* Inside MULTI a rejection dooms the transaction; a rejected EXEC ends
- * it at once. */
+ * it at once, and says EXECABORT even outside MULTI, as Redis does. */
 static void reject(struct client *c, const char *msg)
 {
     if (c->cmd)
         c->cmd->rejected_calls++;
     if (c->flags & CLIENT_MULTI)
         c->flags |= CLIENT_DIRTY_EXEC;
-    if ((c->flags & CLIENT_MULTI) && multi_is_exec(c->cmd))
+    if (multi_is_exec(c->cmd))
         multi_abort_exec(c, msg);
     else
         reply_error(c, msg);

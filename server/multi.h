@@ -31,7 +31,7 @@ void multi_queue_command(struct client *c);
 int multi_is_exec(const struct command *cmd);
 /* The union of the queued commands' flags: EXEC writes if they do. */
 uint64_t multi_queued_flags(const struct client *c);
-/* The dispatcher rejected EXEC itself: discard the transaction and reply
+/* The dispatcher rejected EXEC itself: discard any transaction and reply
  * "-EXECABORT Transaction discarded because of: <error>". */
 void multi_abort_exec(struct client *c, const char *error);
 

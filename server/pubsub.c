@@ -333,9 +333,8 @@ static void publish_command(struct client *c)
 /* Shard channels never match patterns. */
 static void spublish_command(struct client *c)
 {
-    long long n = deliver_to_channel(KIND_SHARD, "smessage", client_arg(c, 1),
-                                     client_arg_len(c, 1), client_arg(c, 2),
-                                     client_arg_len(c, 2));
+    long long n = deliver_to_channel(KIND_SHARD, "smessage", client_arg(c, 1), client_arg_len(c, 1),
+                                     client_arg(c, 2), client_arg_len(c, 2));
     reply_ll(c, n);
 }
 

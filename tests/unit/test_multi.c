@@ -37,7 +37,7 @@ static void run_argv(struct client *c, int argc, const char *const *args)
 #define RUN(c, ...)                                                                                \
     do {                                                                                           \
         const char *const args_[] = {__VA_ARGS__};                                                 \
-        run_argv(c, (int)(sizeof args_ / sizeof args_[0]), args_);                                \
+        run_argv(c, (int)(sizeof args_ / sizeof args_[0]), args_);                                 \
     } while (0)
 
 /* What main.c's startup sets up, minus the event loop and listeners. */
