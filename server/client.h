@@ -41,6 +41,7 @@ struct command;
 #define CLIENT_PROTECTED (1ULL << 19)
 #define CLIENT_UNBLOCKED (1ULL << 20) /* has input left to process after unblocking */
 #define CLIENT_NO_TOUCH (1ULL << 21)
+#define CLIENT_MASTER_FORCE_REPLY (1ULL << 22) /* our REPLCONF ACK to the primary */
 
 /* Size of the reply buffer embedded in each client. */
 #define CLIENT_REPLY_CHUNK 16384

@@ -20,6 +20,7 @@ extern struct command server_cmds_commands[];
 extern struct command zset_commands[];
 extern struct command pubsub_commands[];
 extern struct command multi_commands[];
+extern struct command replication_commands[];
 
 static struct command *const command_families[] = {
     string_commands,
@@ -37,6 +38,7 @@ static struct command *const command_families[] = {
     zset_commands,
     pubsub_commands,
     multi_commands,
+    replication_commands,
     NULL,
 };
 

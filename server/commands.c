@@ -15,6 +15,7 @@
 #include "mtime.h"
 #include "multi.h"
 #include "propagate.h"
+#include "replication.h"
 #include "reply.h"
 #include "server.h"
 #include "slowlog.h"
@@ -236,6 +237,13 @@ int commands_process(struct client *c)
         reject(c, "Command not allowed inside a transaction");
         return 0;
     }
+    int writes = (cmd->flag_bits & CMD_WRITE) ||
+                 (multi_is_exec(cmd) && (multi_queued_flags(c) & CMD_WRITE));
+    const char *denied = replication_check_write(c, writes);
+    if (denied) {
+        reject(c, denied);
+        return 0;
+    }
     if ((c->flags & CLIENT_PUBSUB) && c->resp == 2 && !allowed_in_pubsub(cmd)) {
         vstr msg = vstr_catfmt(vstr_empty(),
                                "Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING "
@@ -243,6 +251,11 @@ int commands_process(struct client *c)
                                cmd->fullname);
         reject(c, msg);
         vstr_free(msg);
+        return 0;
+    }
+    denied = replication_check_stale(c, cmd);
+    if (denied) {
+        reject(c, denied);
         return 0;
     }
     if (must_postpone(c)) {

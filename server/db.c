@@ -90,6 +90,11 @@ int db_key_is_expired(struct db *db, const char *key, size_t len)
     long long when = db_get_expire(db, key, len);
     if (when < 0 || server.loading)
         return 0;
+    /* On a replica the primary decides: its stream still sees the key
+     * until the DEL it sends for it. */
+    if (server_is_replica() && server.current_client &&
+        (server.current_client->flags & CLIENT_MASTER))
+        return 0;
     return server.mstime > when;
 }
 
@@ -193,7 +198,7 @@ vobj *db_lookup(struct db *db, const char *key, size_t len, int flags)
 {
     dict_entry *de = dict_find(db->keys, key, len);
     if (de && db_key_is_expired(db, key, len)) {
-        if (!server_is_replica() || (flags & LOOKUP_WRITE)) {
+        if (!server_is_replica() || ((flags & LOOKUP_WRITE) && !cfg.replica_read_only)) {
             if (!(flags & LOOKUP_NOEXPIRE))
                 db_delete_expired(db, key, len);
         }

@@ -16,6 +16,7 @@
 #include "latency.h"
 #include "mem.h"
 #include "mtime.h"
+#include "replication.h"
 #include "reply.h"
 #include "server.h"
 
@@ -317,11 +318,12 @@ static vstr section_stats(vstr s)
                     "total_net_repl_output_bytes:0\r\ninstantaneous_input_kbps:%.2f\r\n"
                     "instantaneous_output_kbps:%.2f\r\ninstantaneous_input_repl_kbps:0.00\r\n"
                     "instantaneous_output_repl_kbps:0.00\r\nrejected_connections:%lld\r\n"
-                    "sync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n",
+                    "sync_full:%lld\r\nsync_partial_ok:%lld\r\nsync_partial_err:%lld\r\n",
                     st->numconnections, st->numcommands, metric_rate(METRIC_OPS),
                     st->net_input_bytes, st->net_output_bytes,
                     (double)metric_rate(METRIC_NET_IN) / 1024,
-                    (double)metric_rate(METRIC_NET_OUT) / 1024, st->rejected_conn);
+                    (double)metric_rate(METRIC_NET_OUT) / 1024, st->rejected_conn, st->sync_full,
+                    st->sync_partial_ok, st->sync_partial_err);
     s = vstr_catfmt(s,
                     "expired_keys:%lld\r\nexpired_stale_perc:%.2f\r\n"
                     "expired_time_cap_reached_count:%lld\r\nexpire_cycle_cpu_milliseconds:%lld\r\n"
@@ -351,18 +353,7 @@ static vstr section_stats(vstr s)
 
 static vstr section_replication(vstr s)
 {
-    long long replicas = 0;
-    for (const struct client *c = server.clients_head; c; c = c->next)
-        replicas += (c->flags & CLIENT_SLAVE) != 0;
-    return vstr_catfmt(s,
-                       "role:%s\r\nconnected_slaves:%lld\r\nmaster_failover_state:no-failover\r\n"
-                       "master_replid:%s\r\nmaster_replid2:%s\r\nmaster_repl_offset:%lld\r\n"
-                       "second_repl_offset:%lld\r\nrepl_backlog_active:0\r\n"
-                       "repl_backlog_size:%lld\r\nrepl_backlog_first_byte_offset:0\r\n"
-                       "repl_backlog_histlen:0\r\n",
-                       server_is_replica() ? "slave" : "master", replicas, server.replid,
-                       server.replid2, server.master_repl_offset, server.second_replid_offset,
-                       cfg.repl_backlog_size);
+    return replication_info(s);
 }
 
 static double tv_seconds(struct timeval tv)

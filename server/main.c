@@ -15,6 +15,7 @@
 #include "networking.h"
 #include "object.h"
 #include "pubsub.h"
+#include "replication.h"
 #include "server.h"
 #include "t_hash.h"
 #include "t_zset.h"
@@ -160,6 +161,7 @@ int main(int argc, char **argv)
                (int)(sizeof(long) * 8), (int)server.pid);
     if (networking_listen() < 0)
         exit(1);
+    replication_init();
     write_pidfile();
     log_notice("Server initialized");
     log_notice("Ready to accept connections");

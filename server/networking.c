@@ -12,6 +12,7 @@
 #include "log.h"
 #include "mem.h"
 #include "mtime.h"
+#include "replication.h"
 #include "reply.h"
 #include "server.h"
 
@@ -359,19 +360,24 @@ static void protocol_error(struct client *c, const char *err)
     c->qb_pos = vstr_len(c->querybuf);
 }
 
-/* Moves the unprocessed tail of the query buffer to its start. */
+/* Moves the unprocessed tail of the query buffer to its start.  The
+ * master client keeps what it has not forwarded to our replicas yet (a
+ * transaction still open). */
 static void trim_query_buffer(struct client *c)
 {
     size_t len = vstr_len(c->querybuf);
-    if (c->qb_pos == 0)
+    size_t drop = (c->flags & CLIENT_MASTER) ? replication_master_trimmable(c) : c->qb_pos;
+    if (drop == 0)
         return;
-    if (c->qb_pos >= len) {
+    if (drop >= len) {
         vstr_clear(c->querybuf);
     } else {
-        memmove(c->querybuf, c->querybuf + c->qb_pos, len - c->qb_pos);
-        vstr_set_len(c->querybuf, len - c->qb_pos);
+        memmove(c->querybuf, c->querybuf + drop, len - drop);
+        vstr_set_len(c->querybuf, len - drop);
     }
-    c->qb_pos = 0;
+    c->qb_pos -= drop;
+    if (c->flags & CLIENT_MASTER)
+        replication_master_trimmed(c, drop);
 }
 
 void networking_process_input(struct client *c)
@@ -407,6 +413,8 @@ void networking_process_input(struct client *c)
         if (rc > 0)
             break;
         c->qb_pos += consumed;
+        if (c->flags & CLIENT_MASTER)
+            replication_master_processed(c);
         if (!c->owned_argv) {
             c->argc = 0;
             c->argv = NULL;

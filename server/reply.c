@@ -32,7 +32,7 @@ static int should_reply(const struct client *c)
         return 0;
     if (c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP))
         return 0;
-    if ((c->flags & CLIENT_MASTER) && !(c->flags & CLIENT_EXECUTING))
+    if ((c->flags & CLIENT_MASTER) && !(c->flags & CLIENT_MASTER_FORCE_REPLY))
         return 0;
     return c->conn != NULL;
 }

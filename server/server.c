@@ -8,6 +8,7 @@
 #include "mem.h"
 #include "mtime.h"
 #include "networking.h"
+#include "replication.h"
 
 #include <signal.h>
 #include <string.h>
@@ -91,6 +92,7 @@ static void on_cron(struct ev_loop *loop, ev_timer *w, int revents)
     track_peak_memory();
     networking_clients_cron();
     databases_cron();
+    replication_cron();
     if (server.pause_type && server.pause_end_ms <= server.mstime)
         server_unpause();
     server.cronloops++;
@@ -127,6 +129,7 @@ static void on_before_sleep(struct ev_loop *loop, ev_prepare *w, int revents)
     (void)revents;
     if (server.active_expire_enabled && !server_is_replica())
         expire_active_cycle(EXPIRE_CYCLE_FAST);
+    replication_before_sleep();
     networking_before_sleep();
 }
 

@@ -40,6 +40,9 @@ struct server_stats {
     long long total_writes_processed;
     long long io_threaded_reads;
     long long dump_payload_sanitizations;
+    long long sync_full;
+    long long sync_partial_ok;
+    long long sync_partial_err;
     size_t peak_memory;
     long long peak_memory_time;
 };
