@@ -143,9 +143,26 @@ static void wait_start(struct instance *m)
     events_instance(LOG_WARNING, "+failover-state-select-slave", m, NULL);
 }
 
+static int replica_info_pending(struct instance *m)
+{
+    int pending = 0;
+    dict_iter it;
+    dict_entry *de;
+    dict_iter_init(&it, m->slaves, 0);
+    while ((de = dict_iter_next(&it))) {
+        struct instance *s = de->v.val;
+        if (s->info_pending && !s->cc_disconnected)
+            pending = 1;
+    }
+    dict_iter_release(&it);
+    return pending;
+}
+
 static void select_slave(struct instance *m)
 {
     struct instance *s = failover_select_slave(m);
+    if (!s && replica_info_pending(m))
+        return; /* decided again when the INFO replies arrive */
     if (!s) {
         events_instance(LOG_WARNING, "-failover-abort-no-good-slave", m, NULL);
         failover_abort(m);

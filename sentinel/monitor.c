@@ -514,6 +514,21 @@ static void send_periodic(struct instance *ri, long long now)
 
 /* ---- down states ---- */
 
+/* A primary just went down: a failover would need fresh replica INFO
+ * (replica selection rejects stale data), so ask for it now. */
+static void refresh_replicas(struct instance *m)
+{
+    dict_iter it;
+    dict_entry *de;
+    dict_iter_init(&it, m->slaves, 0);
+    while ((de = dict_iter_next(&it))) {
+        struct instance *s = de->v.val;
+        if (!s->cc_disconnected && !info_pending(s))
+            send_info(s);
+    }
+    dict_iter_release(&it);
+}
+
 static void check_sdown(struct instance *ri, long long now)
 {
     long long elapsed = 0;
@@ -544,6 +559,8 @@ static void check_sdown(struct instance *ri, long long now)
         events_instance(LOG_WARNING, "+sdown", ri, NULL);
         ri->s_down_since_time = now;
         ri->flags |= INST_S_DOWN;
+        if (ri->flags & INST_MASTER)
+            refresh_replicas(ri);
     } else if (!down && (ri->flags & INST_S_DOWN)) {
         events_instance(LOG_WARNING, "-sdown", ri, NULL);
         ri->flags &= ~(INST_S_DOWN | INST_SCRIPT_KILL_SENT);
