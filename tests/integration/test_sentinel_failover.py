@@ -7,19 +7,10 @@ from sentinel_harness import SentinelGroup, count_events, wait_replicating_to
 
 
 @pytest.fixture
-def group(request):
+def group():
     g = SentinelGroup().start()
     yield g
-    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
-        print(g.logs())
     g.cleanup()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    rep = outcome.get_result()
-    setattr(item, "rep_" + rep.when, rep)
 
 
 def test_kill_primary_exactly_one_failover(group):
