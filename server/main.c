@@ -15,7 +15,9 @@
 #include "object.h"
 #include "server.h"
 #include "t_hash.h"
+#include "t_set.h"
 
+#include <locale.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +122,7 @@ static void init_server_state(void)
     server.errors = dict_new(&errors_type);
     obj_init_shared();
     hash_init();
+    set_init();
     db_init_all();
     bio_init();
     commands_init();
@@ -135,6 +138,8 @@ int main(int argc, char **argv)
     if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
         usage();
     umask(022);
+    /* SORT ... ALPHA collates replies by the environment's locale, as Redis does. */
+    setlocale(LC_COLLATE, "");
     init_random_ids();
     server.executable = argv[0];
     config_init_defaults();
