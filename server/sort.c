@@ -423,7 +423,8 @@ static void sort_value(struct sort_run *r, vobj *o)
             reply_error(r->c, "One or more scores can't be converted into double");
             return;
         }
-        qsort_r(r->items, r->count, sizeof(*r->items), compare_items, r);
+        if (r->count > 1)
+            qsort_r(r->items, r->count, sizeof(*r->items), compare_items, r);
     }
     long long window = end >= start ? end - start + 1 : 0;
     long long outlen = r->a.ngets ? window * r->a.ngets : window;

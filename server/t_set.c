@@ -783,10 +783,7 @@ static void found_add(struct found *f, const struct set_elem *e)
         f->cap = f->cap ? f->cap * 2 : 16;
         f->elems = mem_realloc(f->elems, f->cap * sizeof(*f->elems));
     }
-    struct set_elem *slot = &f->elems[f->count++];
-    *slot = *e;
-    if (e->is_int)
-        slot->p = slot->buf;
+    f->elems[f->count++] = *e;
 }
 
 /* What an intersection is for. */
@@ -822,8 +819,12 @@ static void intersect(struct client *c, vobj **sets, int n, enum inter_mode mode
         store_result(c, dst, result, "sinterstore");
     } else {
         reply_set_len(c, (long)found.count);
-        for (size_t i = 0; i < found.count; i++)
-            reply_elem(c, &found.elems[i]);
+        /* An integer's bytes live in the copy's own buf: the p copied
+         * with it pointed into the iterator's element. */
+        for (size_t i = 0; i < found.count; i++) {
+            const struct set_elem *e = &found.elems[i];
+            reply_bulk(c, e->is_int ? e->buf : e->p, e->len);
+        }
         mem_free(found.elems);
     }
 }
