@@ -28,7 +28,6 @@
 #include "t_set.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +35,7 @@
 struct sort_args {
     int desc, alpha;
     int dontsort;   /* BY a pattern without '*': keep the value's order */
-    const char *by; /* BY pattern with a '*', or NULL */
+    const char *by; /* the last BY pattern (unused with dontsort), or NULL */
     long long limit_start, limit_count;
     int store;        /* argv index of STORE's key, 0 without STORE */
     int *gets, ngets; /* argv indexes of the GET patterns */

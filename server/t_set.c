@@ -20,7 +20,6 @@
 
 #include <limits.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* ---------------------------------------------------------------------- */
 /* The type                                                                */
