@@ -11,6 +11,8 @@ extern struct command ttl_commands[];
 extern struct command connection_commands[];
 extern struct command config_commands[];
 extern struct command hash_commands[];
+extern struct command set_commands[];
+extern struct command sort_commands[];
 extern struct command info_commands[];
 extern struct command command_info_commands[];
 extern struct command slowlog_commands[];
@@ -28,6 +30,8 @@ static struct command *const command_families[] = {
     connection_commands,
     config_commands,
     hash_commands,
+    set_commands,
+    sort_commands,
     info_commands,
     command_info_commands,
     slowlog_commands,

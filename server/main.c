@@ -18,7 +18,9 @@
 #include "server.h"
 #include "t_hash.h"
 #include "t_zset.h"
+#include "t_set.h"
 
+#include <locale.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +126,7 @@ static void init_server_state(void)
     obj_init_shared();
     hash_init();
     zset_init();
+    set_init();
     db_init_all();
     bio_init();
     pubsub_init();
@@ -141,6 +144,8 @@ int main(int argc, char **argv)
     if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
         usage();
     umask(022);
+    /* SORT ... ALPHA collates replies by the environment's locale, as Redis does. */
+    setlocale(LC_COLLATE, "");
     init_random_ids();
     server.executable = argv[0];
     config_init_defaults();
