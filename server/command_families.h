@@ -11,6 +11,7 @@ extern struct command ttl_commands[];
 extern struct command connection_commands[];
 extern struct command config_commands[];
 extern struct command hash_commands[];
+extern struct command list_commands[];
 extern struct command info_commands[];
 extern struct command command_info_commands[];
 extern struct command slowlog_commands[];
@@ -25,6 +26,7 @@ static struct command *const command_families[] = {
     connection_commands,
     config_commands,
     hash_commands,
+    list_commands,
     info_commands,
     command_info_commands,
     slowlog_commands,

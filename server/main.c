@@ -2,6 +2,7 @@
  * `--name value` overrides, exactly as redis-server takes them), sets up
  * the process, opens the listeners and runs the event loop. */
 #include "bio.h"
+#include "blocking.h"
 #include "command_info.h"
 #include "commands.h"
 #include "info.h"
@@ -15,6 +16,7 @@
 #include "object.h"
 #include "server.h"
 #include "t_hash.h"
+#include "t_list.h"
 
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -120,8 +122,10 @@ static void init_server_state(void)
     server.errors = dict_new(&errors_type);
     obj_init_shared();
     hash_init();
+    list_init();
     db_init_all();
     bio_init();
+    blocking_init();
     commands_init();
     config_cmd_init();
     command_info_init();
