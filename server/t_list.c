@@ -954,6 +954,7 @@ struct command list_commands[] = {
      .acl = "@list",
      LIST_KEY1,
      .key_specs = "RO|index 1|range 0 1 0",
+     .args = "key:key#0",
      .since = "1.0.0",
      .summary = "Get the length of a list",
      .complexity = "O(1)"},
