@@ -18,7 +18,6 @@
 #include "server.h"
 
 #include <limits.h>
-#include <string.h>
 
 /* Elements must fit a listpack node (quicklist.h); proto-max-bulk-len can
  * be configured higher than that. */
