@@ -18,6 +18,9 @@ extern struct command slowlog_commands[];
 extern struct command latency_commands[];
 extern struct command debug_commands[];
 extern struct command server_cmds_commands[];
+extern struct command zset_commands[];
+extern struct command pubsub_commands[];
+extern struct command multi_commands[];
 
 static struct command *const command_families[] = {
     string_commands,
@@ -33,6 +36,9 @@ static struct command *const command_families[] = {
     latency_commands,
     debug_commands,
     server_cmds_commands,
+    zset_commands,
+    pubsub_commands,
+    multi_commands,
     NULL,
 };
 

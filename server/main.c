@@ -12,11 +12,14 @@
 #include "log.h"
 #include "mem.h"
 #include "mtime.h"
+#include "multi.h"
 #include "networking.h"
 #include "object.h"
+#include "pubsub.h"
 #include "server.h"
 #include "t_hash.h"
 #include "t_list.h"
+#include "t_zset.h"
 
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -123,9 +126,12 @@ static void init_server_state(void)
     obj_init_shared();
     hash_init();
     list_init();
+    zset_init();
     db_init_all();
     bio_init();
     blocking_init();
+    pubsub_init();
+    multi_init();
     commands_init();
     config_cmd_init();
     command_info_init();
