@@ -15,6 +15,7 @@
 #include "mtime.h"
 #include "networking.h"
 #include "numconv.h"
+#include "propagate.h"
 #include "reply.h"
 #include "server.h"
 
@@ -285,6 +286,17 @@ void blocking_signal_key(struct db *db, const char *key, size_t len)
     ready.v[ready.len++] = (struct ready_key){.db = db, .key = vstr_new(key, len)};
 }
 
+/* Serving runs the client's command to its end: its effects propagate as
+ * a command of their own, in the rewritten form the serve function gives. */
+static void serve_client(struct client *c, vobj *o, const char *key, size_t len)
+{
+    long long dirty_before = server.dirty;
+    propagate_command_start();
+    c->bstate->serve(c, o, key, len);
+    propagate_command_end(c, server.dirty - dirty_before);
+    finish_wait(c);
+}
+
 /* Offers the value at key to its waiting clients, oldest first, while it
  * lasts.  Clients waiting for another type keep waiting, as in Redis 7.0. */
 static void serve_key(struct db *db, const char *key, size_t len)
@@ -299,10 +311,8 @@ static void serve_key(struct db *db, const char *key, size_t len)
          * FIFO itself is freed only once next is NULL. */
         struct waiter *next = w->next;
         struct client *c = w->c;
-        if (c->bstate->type == o->type) {
-            c->bstate->serve(c, o, key, len);
-            finish_wait(c);
-        }
+        if (c->bstate->type == o->type)
+            serve_client(c, o, key, len);
         w = next;
     }
 }

@@ -14,6 +14,7 @@
 #include "mem.h"
 #include "notify.h"
 #include "numconv.h"
+#include "propagate.h"
 #include "reply.h"
 #include "server.h"
 
@@ -202,6 +203,35 @@ static void reply_and_remove_one(struct client *c, vobj *o, int where)
     quicklist_delete_range(o->ptr, idx, 1);
 }
 
+/* AOF and replicas see a pop as LPOP/RPOP key [count]: what LMPOP and
+ * the blocking forms actually did, as Redis rewrites them. */
+static void propagate_pop(struct client *c, const char *key, size_t keylen, int where, long count)
+{
+    vstr *argv = mem_malloc(sizeof(vstr) * 3);
+    argv[0] = vstr_from(where == LIST_HEAD ? "LPOP" : "RPOP");
+    argv[1] = vstr_new(key, keylen);
+    if (count) {
+        char buf[24];
+        argv[2] = vstr_new(buf, numconv_ll_to_str(buf, count));
+    }
+    propagate_rewrite(c, count ? 3 : 2, argv);
+}
+
+/* BLMOVE and BRPOPLPUSH propagate as LMOVE and RPOPLPUSH. */
+static void propagate_blocking_move(struct client *c, const char *src, size_t srclen)
+{
+    int blmove = client_arg_is(c, 0, "blmove");
+    if (!blmove && !client_arg_is(c, 0, "brpoplpush"))
+        return;
+    int argc = blmove ? 5 : 3;
+    vstr *argv = mem_malloc(sizeof(vstr) * (size_t)argc);
+    argv[0] = vstr_from(blmove ? "LMOVE" : "RPOPLPUSH");
+    argv[1] = vstr_new(src, srclen);
+    for (int i = 2; i < argc; i++)
+        argv[i] = vstr_new(ARG(c, i));
+    propagate_rewrite(c, argc, argv);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Pushes                                                                  */
 /* ---------------------------------------------------------------------- */
@@ -348,6 +378,7 @@ static int mpop_first(struct client *c, const struct mpop_args *a)
         reply_array_len(c, 2);
         reply_bulk(c, ARG(c, i));
         long n = reply_and_remove(c, o, a->where, a->count);
+        propagate_pop(c, ARG(c, i), a->where, n);
         popped(c, o, ARG(c, i), a->where, n);
         return 1;
     }
@@ -689,6 +720,7 @@ static int move_element(struct client *c, vobj *src, const char *key, size_t key
     move_push(c, dst_i, dst, value, vstr_len(value), whereto);
     reply_bulk(c, value, vstr_len(value));
     vstr_free(value);
+    propagate_blocking_move(c, key, keylen);
     popped(c, src, key, keylen, wherefrom, 1);
     return 0;
 }
@@ -740,6 +772,7 @@ static void bpop_reply(struct client *c, vobj *o, const char *key, size_t keylen
     reply_array_len(c, 2);
     reply_bulk(c, key, keylen);
     reply_and_remove_one(c, o, where);
+    propagate_pop(c, key, keylen, where, 0);
     popped(c, o, key, keylen, where, 1);
 }
 
@@ -775,6 +808,7 @@ static void bmpop_serve(struct client *c, vobj *o, const char *key, size_t keyle
     reply_array_len(c, 2);
     reply_bulk(c, key, keylen);
     long n = reply_and_remove(c, o, a.where, a.count);
+    propagate_pop(c, key, keylen, a.where, n);
     popped(c, o, key, keylen, a.where, n);
 }
 

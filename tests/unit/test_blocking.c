@@ -6,9 +6,12 @@
 #include "blocking.h"
 #include "client.h"
 #include "config.h"
+#include "commands.h"
 #include "db.h"
+#include "propagate.h"
 #include "server.h"
 #include "t_list.h"
+#include "t_zset.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -28,6 +31,7 @@ static void setup(void)
     server.errors = dict_new(&errors_type);
     obj_init_shared();
     list_init();
+    zset_init();
     db_init_all();
     blocking_init();
     nserved = 0;
@@ -229,6 +233,82 @@ START_TEST(list_type_round_trip)
 }
 END_TEST
 
+/* What a propagation sink received, one "cmd arg arg" line per command. */
+static char propagated[16][128];
+static int npropagated;
+
+static void record_sink(int dbid, int argc, const struct resp_arg *argv)
+{
+    (void)dbid;
+    ck_assert_int_lt(npropagated, 16);
+    char *line = propagated[npropagated++];
+    line[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        strncat(line, argv[i].ptr, 127 - strlen(line));
+        if (i + 1 < argc)
+            strncat(line, " ", 127 - strlen(line));
+    }
+}
+
+/* Runs argv through the dispatcher's call path and serves ready keys. */
+static void run(struct client *c, int argc, const char **argv)
+{
+    static struct resp_arg args[8];
+    for (int i = 0; i < argc; i++)
+        args[i] = (struct resp_arg){.ptr = (char *)argv[i], .len = strlen(argv[i])};
+    c->argc = argc;
+    c->argv = args;
+    c->cmd = commands_lookup(argv[0], strlen(argv[0]));
+    ck_assert_ptr_nonnull(c->cmd);
+    commands_call(c);
+    if (!(c->flags & CLIENT_BLOCKED)) {
+        c->argc = 0;
+        c->argv = NULL;
+    }
+    blocking_handle_ready_keys();
+}
+
+START_TEST(blocking_forms_propagate_as_plain_pops_and_moves)
+{
+    commands_init();
+    propagate_register_sink(record_sink);
+    struct client *ctl = new_client(0, NULL), *w1 = new_client(0, NULL), *w2 = new_client(0, NULL),
+                  *w3 = new_client(0, NULL);
+    const char *blpop[] = {"blpop", "a", "0"};
+    const char *blmove[] = {"blmove", "b", "a", "RIGHT", "LEFT", "0"};
+    const char *blmpop[] = {"blmpop", "0", "1", "c", "RIGHT", "COUNT", "5"};
+    run(w1, 3, blpop);
+    run(w2, 6, blmove);
+    run(w3, 7, blmpop);
+    ck_assert_int_eq(npropagated, 0);
+    const char *push_b[] = {"rpush", "b", "x"};
+    run(ctl, 3, push_b);
+    ck_assert_int_eq(npropagated, 3);
+    ck_assert_str_eq(propagated[0], "rpush b x");
+    ck_assert_str_eq(propagated[1], "LMOVE b a RIGHT LEFT");
+    ck_assert_str_eq(propagated[2], "LPOP a");
+    const char *push_c[] = {"rpush", "c", "1", "2"};
+    run(ctl, 4, push_c);
+    ck_assert_str_eq(propagated[4], "RPOP c 2");
+    const char *brpop_now[] = {"brpop", "none", "c", "0"};
+    run(ctl, 4, push_c);
+    run(ctl, 4, brpop_now);
+    ck_assert_int_eq(npropagated, 7);
+    ck_assert_str_eq(propagated[6], "RPOP c");
+    const char *bzpopmax[] = {"bzpopmax", "z", "0"};
+    const char *zadd[] = {"zadd", "z", "1", "m", "2", "n"};
+    run(w1, 3, bzpopmax);
+    run(ctl, 6, zadd);
+    ck_assert_int_eq(npropagated, 9);
+    ck_assert_str_eq(propagated[8], "ZPOPMAX z");
+    ck_assert_uint_eq(blocking_count(), 0);
+    client_free(ctl);
+    client_free(w1);
+    client_free(w2);
+    client_free(w3);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("blocking");
@@ -241,6 +321,7 @@ int main(void)
     tcase_add_test(tc, unready_and_unwatched_keys_are_ignored);
     tcase_add_test(tc, timeout_parsing);
     tcase_add_test(tc, list_type_round_trip);
+    tcase_add_test(tc, blocking_forms_propagate_as_plain_pops_and_moves);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
