@@ -19,6 +19,7 @@ extern struct command latency_commands[];
 extern struct command debug_commands[];
 extern struct command server_cmds_commands[];
 extern struct command zset_commands[];
+extern struct command zset_blocking_commands[];
 extern struct command pubsub_commands[];
 extern struct command multi_commands[];
 
@@ -37,6 +38,7 @@ static struct command *const command_families[] = {
     debug_commands,
     server_cmds_commands,
     zset_commands,
+    zset_blocking_commands,
     pubsub_commands,
     multi_commands,
     NULL,

@@ -229,6 +229,29 @@ def test_many_clients_on_many_keys_each_get_exactly_one_element(ctl, new):
     assert ctl.command("KEYS", "k*") == b"*0\r\n"
 
 
+def test_sorted_set_pops_block_and_wake(ctl, new):
+    conn = new()
+    block(conn, ctl, 1, "BZPOPMIN", "z1", "z2", "0")
+    ctl.command("ZADD", "z2", "5", "x", "3", "y")
+    assert conn.read_reply() == array(bulk("z2"), bulk("y"), bulk("3"))
+    block(conn, ctl, 1, "BZMPOP", "0", "1", "z3", "MAX", "COUNT", "5")
+    ctl.command("ZADD", "z3", "1", "a", "2", "b")
+    assert conn.read_reply() == array(bulk("z3"), array(array(bulk("b"), bulk("2")),
+                                                        array(bulk("a"), bulk("1"))))
+    assert conn.command("BZPOPMAX", "none", "0.05") == NIL_ARRAY
+
+
+def test_list_and_sorted_set_waiters_on_one_key_wait_for_their_type(ctl, new):
+    zwaiter, lwaiter = new(), new()
+    block(zwaiter, ctl, 1, "BZPOPMAX", "mixed", "0")
+    block(lwaiter, ctl, 2, "BLPOP", "mixed", "0")
+    ctl.command("RPUSH", "mixed", "v")
+    assert lwaiter.read_reply() == key_elem("mixed", "v")
+    assert zwaiter.try_read_reply(0.1) is None
+    ctl.command("ZADD", "mixed", "1", "m")
+    assert zwaiter.read_reply() == array(bulk("mixed"), bulk("m"), bulk("1"))
+
+
 # ---- timeouts --------------------------------------------------------------
 
 @pytest.mark.parametrize("cmd", [
