@@ -2,6 +2,7 @@
  * `--name value` overrides, exactly as redis-server takes them), sets up
  * the process, opens the listeners and runs the event loop. */
 #include "bio.h"
+#include "blocking.h"
 #include "command_info.h"
 #include "commands.h"
 #include "info.h"
@@ -17,6 +18,7 @@
 #include "pubsub.h"
 #include "server.h"
 #include "t_hash.h"
+#include "t_list.h"
 #include "t_zset.h"
 #include "t_set.h"
 
@@ -125,10 +127,12 @@ static void init_server_state(void)
     server.errors = dict_new(&errors_type);
     obj_init_shared();
     hash_init();
+    list_init();
     zset_init();
     set_init();
     db_init_all();
     bio_init();
+    blocking_init();
     pubsub_init();
     multi_init();
     commands_init();
