@@ -7,6 +7,7 @@
  */
 #include "commands.h"
 
+#include "blocking.h"
 #include "client.h"
 #include "command_families.h"
 #include "latency.h"
@@ -267,6 +268,9 @@ int commands_process(struct client *c)
         return 0;
     }
     commands_call(c);
+    /* Keys the command (or a whole EXEC) made ready are served before the
+     * next command runs, as Redis does. */
+    blocking_handle_ready_keys();
     return 0;
 }
 

@@ -2,6 +2,7 @@
  * `--name value` overrides, exactly as redis-server takes them), sets up
  * the process, opens the listeners and runs the event loop. */
 #include "bio.h"
+#include "blocking.h"
 #include "command_info.h"
 #include "commands.h"
 #include "info.h"
@@ -18,8 +19,11 @@
 #include "replication.h"
 #include "server.h"
 #include "t_hash.h"
+#include "t_list.h"
 #include "t_zset.h"
+#include "t_set.h"
 
+#include <locale.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,9 +128,12 @@ static void init_server_state(void)
     server.errors = dict_new(&errors_type);
     obj_init_shared();
     hash_init();
+    list_init();
     zset_init();
+    set_init();
     db_init_all();
     bio_init();
+    blocking_init();
     pubsub_init();
     multi_init();
     commands_init();
@@ -142,6 +149,8 @@ int main(int argc, char **argv)
     if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
         usage();
     umask(022);
+    /* SORT ... ALPHA collates replies by the environment's locale, as Redis does. */
+    setlocale(LC_COLLATE, "");
     init_random_ids();
     server.executable = argv[0];
     config_init_defaults();

@@ -2,6 +2,7 @@
  * and the shutdown sequence. */
 #include "server.h"
 
+#include "blocking.h"
 #include "commands.h"
 #include "expire.h"
 #include "log.h"
@@ -129,6 +130,7 @@ static void on_before_sleep(struct ev_loop *loop, ev_prepare *w, int revents)
     (void)revents;
     if (server.active_expire_enabled && !server_is_replica())
         expire_active_cycle(EXPIRE_CYCLE_FAST);
+    blocking_before_sleep();
     replication_before_sleep();
     networking_before_sleep();
 }
