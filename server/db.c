@@ -5,6 +5,7 @@
 #include "client.h"
 #include "mem.h"
 #include "notify.h"
+#include "propagate.h"
 #include "reply.h"
 #include "server.h"
 
@@ -98,8 +99,18 @@ int db_key_is_expired(struct db *db, const char *key, size_t len)
     return server.mstime > when;
 }
 
+/* Replicas and the AOF learn of the expiry as a deletion: they never
+ * expire keys themselves. */
+static void propagate_expired(struct db *db, const char *key, size_t len)
+{
+    const char *cmd = propagate_expire_del_name();
+    struct resp_arg argv[2] = {{(char *)cmd, strlen(cmd)}, {(char *)key, len}};
+    propagate_also(db->id, 2, argv);
+}
+
 void db_delete_expired(struct db *db, const char *key, size_t len)
 {
+    propagate_expired(db, key, len);
     db_delete(db, key, len);
     notify_keyspace_event(NOTIFY_EXPIRED, "expired", key, len, db->id);
     db_signal_modified_key(NULL, db, key, len);

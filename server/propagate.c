@@ -3,8 +3,10 @@
 
 #include "client.h"
 #include "db.h"
+#include "config.h"
 #include "mem.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_SINKS 4
@@ -108,6 +110,26 @@ void propagate_rewrite(struct client *c, int argc, vstr *argv)
         free_args(st->argc, st->argv);
     st->argc = argc;
     st->argv = argv;
+}
+
+void propagate_rewrite_args(struct client *c, int argc, const struct resp_arg *argv)
+{
+    if (sink_count)
+        propagate_rewrite(c, argc, copy_args(argc, argv));
+}
+
+void propagate_rewrite_key(struct client *c, const char *cmd, const char *key, size_t klen,
+                           long long ms)
+{
+    char num[24];
+    int n = snprintf(num, sizeof num, "%lld", ms);
+    struct resp_arg argv[3] = {{(char *)cmd, strlen(cmd)}, {(char *)key, klen}, {num, (size_t)n}};
+    propagate_rewrite_args(c, ms < 0 ? 2 : 3, argv);
+}
+
+const char *propagate_expire_del_name(void)
+{
+    return cfg.lazyfree_lazy_expire ? "UNLINK" : "DEL";
 }
 
 void propagate_prevent(struct client *c)

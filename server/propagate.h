@@ -29,6 +29,15 @@ void propagate_also_cstr(int dbid, int argc, const char **argv);
 /* Propagates argv instead of the client's own arguments (ownership of the
  * vstrs passes to the propagator). */
 void propagate_rewrite(struct client *c, int argc, vstr *argv);
+/* The same from borrowed arguments, copied (nothing when no sink listens). */
+void propagate_rewrite_args(struct client *c, int argc, const struct resp_arg *argv);
+/* Rewrites the command as `<cmd> <key> <ms>` (PEXPIREAT, PXAT forms) or,
+ * with ms < 0, `<cmd> <key>` (DEL, PERSIST). */
+void propagate_rewrite_key(struct client *c, const char *cmd, const char *key, size_t klen,
+                           long long ms);
+/* The name of the command that deletes a key the way the lazyfree
+ * setting for expiry says: "UNLINK" or "DEL". */
+const char *propagate_expire_del_name(void);
 /* This execution of the command must not be propagated. */
 void propagate_prevent(struct client *c);
 

@@ -13,6 +13,7 @@
 #include "mem.h"
 #include "notify.h"
 #include "numconv.h"
+#include "propagate.h"
 #include "reply.h"
 #include "server.h"
 
@@ -656,6 +657,8 @@ static void hincrbyfloat_command(struct client *c)
     size_t len = numconv_long_double_to_str(buf, sizeof buf, value);
     store_incr_result(c, o, buf, len, "hincrbyfloat");
     reply_bulk(c, buf, len);
+    struct resp_arg argv[4] = {{"HSET", 4}, c->argv[1], c->argv[2], {buf, len}};
+    propagate_rewrite_args(c, 4, argv);
 }
 
 /* ---- HRANDFIELD ---- */

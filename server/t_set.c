@@ -14,6 +14,7 @@
 #include "mem.h"
 #include "notify.h"
 #include "numconv.h"
+#include "propagate.h"
 #include "reply.h"
 #include "scan.h"
 #include "server.h"
@@ -477,6 +478,40 @@ static void scard_command(struct client *c)
  * SPOP_MOVE_STRATEGY_MUL). */
 #define SPOP_MOVE_STRATEGY_MUL 5
 
+/* SPOP is random: replicas get the members it took, as SREMs of at most
+ * SREM_BATCH members each (the SPOP itself is not propagated). */
+#define SREM_BATCH 1024
+
+struct srem_batch {
+    struct client *c;
+    int n;
+    vstr members[SREM_BATCH];
+};
+
+static void srem_flush(struct srem_batch *b)
+{
+    if (b->n == 0)
+        return;
+    struct resp_arg argv[SREM_BATCH + 2];
+    argv[0] = (struct resp_arg){"SREM", 4};
+    argv[1] = b->c->argv[1];
+    for (int i = 0; i < b->n; i++)
+        argv[i + 2] = (struct resp_arg){b->members[i], vstr_len(b->members[i])};
+    propagate_also(b->c->db->id, b->n + 2, argv);
+    for (int i = 0; i < b->n; i++)
+        vstr_free(b->members[i]);
+    b->n = 0;
+}
+
+static void srem_add(struct srem_batch *b, const struct set_elem *e)
+{
+    if (!propagate_active())
+        return;
+    b->members[b->n++] = vstr_new(e->p, e->len);
+    if (b->n == SREM_BATCH)
+        srem_flush(b);
+}
+
 static void spop_single(struct client *c)
 {
     vobj *o = db_lookup_write_or_reply(c, KEY(c), OBJ_SET);
@@ -485,6 +520,8 @@ static void spop_single(struct client *c)
     struct set_elem e;
     set_random_elem(o, &e);
     reply_elem(c, &e);
+    struct resp_arg argv[3] = {{"SREM", 4}, c->argv[1], {(char *)e.p, e.len}};
+    propagate_rewrite_args(c, 3, argv);
     set_remove_elem(o, &e);
     notify_keyspace_event(NOTIFY_SET, "spop", KEY(c), c->db->id);
     if (set_type_size(o) == 0) {
@@ -496,20 +533,23 @@ static void spop_single(struct client *c)
 }
 
 /* Pops count random members one at a time. */
-static void spop_by_picking(struct client *c, vobj *o, unsigned long count)
+static void spop_by_picking(struct client *c, vobj *o, unsigned long count,
+                            struct srem_batch *b)
 {
     reply_set_len(c, (long)count);
     while (count--) {
         struct set_elem e;
         set_random_elem(o, &e);
         reply_elem(c, &e);
+        srem_add(b, &e);
         set_remove_elem(o, &e);
     }
 }
 
 /* Moves the few members that stay into a new set, replies with what is
  * left in the old one (the popped members), and stores the new set. */
-static void spop_by_moving(struct client *c, vobj *o, unsigned long count)
+static void spop_by_moving(struct client *c, vobj *o, unsigned long count,
+                           struct srem_batch *b)
 {
     unsigned long remaining = set_type_size(o) - count;
     vobj *kept = NULL;
@@ -523,6 +563,12 @@ static void spop_by_moving(struct client *c, vobj *o, unsigned long count)
     }
     reply_set_len(c, (long)count);
     reply_members(c, o);
+    struct set_iter it;
+    struct set_elem e;
+    set_iter_init(&it, o);
+    while (set_iter_next(&it, &e) == 0)
+        srem_add(b, &e);
+    set_iter_release(&it);
     db_overwrite(c->db, KEY(c), kept);
 }
 
@@ -542,17 +588,25 @@ static void spop_with_count(struct client *c)
     }
     unsigned long size = set_type_size(o);
     notify_keyspace_event(NOTIFY_SET, "spop", KEY(c), c->db->id);
+    struct srem_batch *b = mem_malloc(sizeof *b);
+    b->c = c;
+    b->n = 0;
     if ((unsigned long long)count >= size) {
         reply_set_len(c, (long)size);
         reply_members(c, o);
         db_delete(c->db, KEY(c));
         notify_del(c, 1);
         count = (long long)size;
+        propagate_rewrite_key(c, cfg.lazyfree_lazy_server_del ? "UNLINK" : "DEL", KEY(c), -1);
     } else if ((size - (unsigned long)count) * SPOP_MOVE_STRATEGY_MUL > (unsigned long)count) {
-        spop_by_picking(c, o, (unsigned long)count);
+        spop_by_picking(c, o, (unsigned long)count, b);
+        propagate_prevent(c);
     } else {
-        spop_by_moving(c, o, (unsigned long)count);
+        spop_by_moving(c, o, (unsigned long)count, b);
+        propagate_prevent(c);
     }
+    srem_flush(b);
+    mem_free(b);
     db_signal_modified_key(c, c->db, KEY(c));
     server.dirty += count;
 }

@@ -14,11 +14,13 @@
 #include "mem.h"
 #include "notify.h"
 #include "numconv.h"
+#include "propagate.h"
 #include "reply.h"
 #include "server.h"
 
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- SET / GETEX options ---- */
@@ -198,8 +200,10 @@ static void getdel_command(struct client *c)
     size_t klen = client_arg_len(c, 1);
     if (reply_string_value(c, key, klen) < 0)
         return;
-    if (db_delete(c->db, key, klen))
+    if (db_delete(c->db, key, klen)) {
         signal_write(c, NOTIFY_GENERIC, "del", key, klen);
+        propagate_rewrite_key(c, "DEL", key, klen, -1);
+    }
 }
 
 /* An absolute time already reached deletes the key (GETEX EXAT/PXAT),
@@ -226,18 +230,36 @@ static void getex_command(struct client *c)
     if (expire_arg && parse_expire_time(c, flags, expire_arg, &when) < 0)
         return;
     reply_bulk_obj(c, o);
+    /* Replicas get the effect: a deletion, an absolute time, a PERSIST. */
     if ((flags & (OPT_EXAT | OPT_PXAT)) && expire_time_passed(when)) {
         db_delete(c->db, key, klen);
         signal_write(c, NOTIFY_GENERIC, "del", key, klen);
+        propagate_rewrite_key(c, propagate_expire_del_name(), key, klen, -1);
     } else if (expire_arg) {
         db_set_expire(c, c->db, key, klen, when);
         signal_write(c, NOTIFY_GENERIC, "expire", key, klen);
+        propagate_rewrite_key(c, "PEXPIREAT", key, klen, when);
     } else if ((flags & OPT_PERSIST) && db_remove_expire(c->db, key, klen)) {
         signal_write(c, NOTIFY_GENERIC, "persist", key, klen);
+        propagate_rewrite_key(c, "PERSIST", key, klen, -1);
     }
 }
 
 /* ---- SET family ---- */
+
+/* A relative (or seconds) expiry reaches replicas as SET key value PXAT
+ * <ms>: the same instant whenever they apply it. */
+static void propagate_set_pxat(struct client *c, int value_arg, long long when)
+{
+    char ms[24];
+    int n = snprintf(ms, sizeof ms, "%lld", when);
+    struct resp_arg argv[5] = {{"SET", 3},
+                               c->argv[1],
+                               c->argv[value_arg],
+                               {"PXAT", 4},
+                               {ms, (size_t)n}};
+    propagate_rewrite_args(c, 5, argv);
+}
 
 /* How SETNX-style commands answer (1/0) versus SET (OK/nil). */
 enum set_reply { SET_REPLY_OK, SET_REPLY_INT };
@@ -273,6 +295,8 @@ static void set_generic(struct client *c, unsigned flags, int value_arg, int exp
     if (expire_arg) {
         db_set_expire(c, c->db, key, klen, when);
         notify_keyspace_event(NOTIFY_GENERIC, "expire", key, klen, c->db->id);
+        if (!(flags & OPT_PXAT))
+            propagate_set_pxat(c, value_arg, when);
     }
     if (flags & OPT_GET)
         return;
@@ -473,6 +497,9 @@ static void incrbyfloat_command(struct client *c)
         db_add(c->db, key, klen, val);
     signal_write(c, NOTIFY_STRING, "incrbyfloat", key, klen);
     reply_bulk(c, buf, len);
+    /* The float formatting must not be redone downstream. */
+    struct resp_arg argv[4] = {{"SET", 3}, c->argv[1], {buf, len}, {"KEEPTTL", 7}};
+    propagate_rewrite_args(c, 4, argv);
 }
 
 /* ---- APPEND, STRLEN, ranges ---- */

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "notify.h"
 #include "numconv.h"
+#include "propagate.h"
 #include "reply.h"
 #include "server.h"
 
@@ -101,14 +102,17 @@ static void expire_generic(struct client *c, long long basetime, int seconds)
         reply_ll(c, 0);
         return;
     }
+    /* Replicas get an absolute time, or the deletion it caused. */
     if (when <= server.mstime && !server.loading && !server_is_replica()) {
         db_delete(c->db, KEY(c, 1));
         db_signal_modified_key(c, c->db, KEY(c, 1));
         notify_keyspace_event(NOTIFY_GENERIC, "del", KEY(c, 1), c->db->id);
+        propagate_rewrite_key(c, propagate_expire_del_name(), KEY(c, 1), -1);
     } else {
         db_set_expire(c, c->db, KEY(c, 1), when);
         db_signal_modified_key(c, c->db, KEY(c, 1));
         notify_keyspace_event(NOTIFY_GENERIC, "expire", KEY(c, 1), c->db->id);
+        propagate_rewrite_key(c, "PEXPIREAT", KEY(c, 1), when);
     }
     server.dirty++;
     reply_ll(c, 1);
