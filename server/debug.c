@@ -14,6 +14,7 @@
 #include "mem.h"
 #include "numconv.h"
 #include "object.h"
+#include "debug_digest.h"
 #include "reply.h"
 #include "server.h"
 
@@ -179,6 +180,10 @@ static void debug_help(struct client *c)
         "CHANGE-REPL-ID",
         "    Give the server a new random replication id and forget the previous one.",
         "    Only for testing replication.",
+        "DIGEST",
+        "    Output a hex signature representing the current DB content.",
+        "DIGEST-VALUE <key> [<key> ...]",
+        "    Output a hex signature of the values of all the specified keys.",
         "OBJECT <key>",
         "    Internal details of the value stored at <key>: address, reference count,",
         "    encoding, serialized length and LRU clock.",
@@ -195,7 +200,7 @@ static void debug_help(struct client *c)
 
 static const struct {
     const char *name;
-    int argc; /* exact, including DEBUG and the subcommand */
+    int argc; /* including DEBUG and the subcommand; negative: at least -argc */
     void (*fn)(struct client *c);
 } subcommands[] = {
     {"help", 2, debug_help},
@@ -204,6 +209,8 @@ static const struct {
     {"set-active-expire", 3, debug_set_active_expire},
     {"change-repl-id", 2, debug_change_repl_id},
     {"quicklist-packed-threshold", 3, debug_quicklist_packed_threshold},
+    {"digest", 2, debug_digest},
+    {"digest-value", -2, debug_digest_value},
 };
 
 static void debug_command(struct client *c)
@@ -215,7 +222,9 @@ static void debug_command(struct client *c)
         return;
     }
     for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++) {
-        if (client_arg_is(c, 1, subcommands[i].name) && c->argc == subcommands[i].argc) {
+        int argc = subcommands[i].argc;
+        int arity_ok = argc > 0 ? c->argc == argc : c->argc >= -argc;
+        if (client_arg_is(c, 1, subcommands[i].name) && arity_ok) {
             subcommands[i].fn(c);
             return;
         }

@@ -176,14 +176,14 @@ static int parse_args(struct client *c, struct failover_args *a)
 static int check_request(struct client *c, const struct failover_args *a)
 {
     const char *err = NULL;
-    if (a->force && (!a->timeout || !a->host))
-        err = "FAILOVER with force option requires both a timeout and target HOST and IP.";
-    else if (fo.state != FAILOVER_NONE)
-        err = "FAILOVER already in progress.";
-    else if (server_is_replica())
+    if (server_is_replica())
         err = "FAILOVER is not valid when server is a replica.";
     else if (repl_primary_count() == 0)
         err = "FAILOVER requires connected replicas.";
+    else if (a->force && (!a->timeout || !a->host))
+        err = "FAILOVER with force option requires both a timeout and target HOST and IP.";
+    else if (fo.state != FAILOVER_NONE)
+        err = "FAILOVER already in progress.";
     else if (a->host && repl_primary_replica_ack(a->host, (int)a->port) < 0)
         err = repl_primary_has_replica(a->host, (int)a->port)
                   ? "FAILOVER target replica is not online."

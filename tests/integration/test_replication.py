@@ -65,6 +65,10 @@ def dataset(srv, dbs=(0, 1, 9)):
     return out
 
 
+def digest(srv):
+    return srv.client().execute_command("DEBUG", "DIGEST")
+
+
 def write_every_type(c):
     c.set("s", "v")
     c.set("ttl", "v", ex=1000)
@@ -104,6 +108,7 @@ def test_replica_gets_every_type_and_absolute_ttls(server_factory):
     other.rpush("l9", 1, 2)
     wait_in_sync(primary, replica)
     assert dataset(replica) == dataset(primary)
+    assert digest(replica) == digest(primary) != b"0" * 40
     assert replica.client(db=9).get("in9") == b"x"
 
 
@@ -248,6 +253,7 @@ def test_chained_replica_sees_the_primary_stream(server_factory):
     write_every_type(p)
     wait_in_sync(primary, middle, leaf)
     assert dataset(leaf) == dataset(primary)
+    assert digest(leaf) == digest(middle) == digest(primary)
     infos = [repl_info(s.client()) for s in (primary, middle, leaf)]
     assert len({i["master_replid"] for i in infos}) == 1
     assert repl_info(middle.client())["connected_slaves"] == 1
@@ -301,6 +307,7 @@ def test_promoted_replica_serves_partial_resyncs(server_factory):
     wait_in_sync(r1, primary)
     assert c1.info("stats")["sync_full"] == 0
     assert dataset(primary) == dataset(r1) == dataset(r2)
+    assert digest(primary) == digest(r1) == digest(r2)
 
 
 def _is_sleeping(srv):
@@ -443,11 +450,11 @@ def test_failover_errors(server_factory):
         p.execute_command("FAILOVER")
     with pytest.raises(redis.ResponseError, match="No failover in progress"):
         p.execute_command("FAILOVER", "ABORT")
-    with pytest.raises(redis.ResponseError, match="requires both a timeout"):
-        p.execute_command("FAILOVER", "FORCE")
     with pytest.raises(redis.ResponseError, match="must be greater than 0"):
         p.execute_command("FAILOVER", "TIMEOUT", 0)
     replica = start_replica(server_factory, primary)
+    with pytest.raises(redis.ResponseError, match="requires both a timeout"):
+        p.execute_command("FAILOVER", "FORCE")
     with pytest.raises(redis.ResponseError, match="not a replica"):
         p.execute_command("FAILOVER", "TO", "127.0.0.1", 1)
     with pytest.raises(redis.ResponseError, match="not valid when server is a replica"):
