@@ -8,11 +8,17 @@
 extern struct command string_commands[];
 extern struct command keyspace_commands[];
 extern struct command connection_commands[];
+extern struct command client_commands[];
+extern struct command monitor_commands[];
+extern struct command shutdown_commands[];
 
 static struct command *const command_families[] = {
     string_commands,
     keyspace_commands,
     connection_commands,
+    client_commands,
+    monitor_commands,
+    shutdown_commands,
     NULL,
 };
 

@@ -11,6 +11,7 @@
 #include "command_families.h"
 #include "log.h"
 #include "mem.h"
+#include "monitor.h"
 #include "mtime.h"
 #include "reply.h"
 #include "server.h"
@@ -190,20 +191,30 @@ static int is_write_command(const struct command *cmd)
     return (cmd->flag_bits & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
 }
 
-/* CLIENT PAUSE holds the client's input until the pause ends. */
+/* Provided by multi.c: 1 if the client's queued transaction holds a write
+ * (or may-replicate) command.  Weak, so that dispatch links without it. */
+int multi_queued_writes(const struct client *c) __attribute__((weak));
+
+/* CLIENT PAUSE holds the client's input until the pause ends.  Under a
+ * write pause, queuing a write inside MULTI is not writing, but the EXEC
+ * that would run it is. */
 static int must_postpone(struct client *c)
 {
     if (server.pause_type == 0 || (c->flags & (CLIENT_SLAVE | CLIENT_MASTER)))
         return 0;
     if (server.pause_type == 2)
         return 1;
-    return is_write_command(c->cmd) &&
-           !((c->flags & CLIENT_MULTI) && strcasecmp(c->cmd->name, "exec") != 0);
+    if (c->flags & CLIENT_MULTI)
+        return strcasecmp(c->cmd->name, "exec") == 0 && multi_queued_writes &&
+               multi_queued_writes(c);
+    return is_write_command(c->cmd);
 }
 
 int commands_process(struct client *c)
 {
-    c->cmd = commands_lookup_argv(c->argc, c->argv);
+    /* Like Redis, CLIENT LIST's cmd= names the command being run, even one
+     * rejected below, and "NULL" after an unknown one. */
+    c->cmd = c->lastcmd = commands_lookup_argv(c->argc, c->argv);
     if (!c->cmd) {
         reject_unknown(c);
         return 0;
@@ -257,8 +268,8 @@ void commands_call(struct client *c)
     cmd->calls++;
     cmd->usec += (long long)duration;
     server.stat.numcommands++;
-    c->lastcmd = cmd;
     c->commands_processed++;
+    monitor_feed(c);
 
     /* CLIENT REPLY SKIP silences exactly the command after it. */
     c->flags &= ~CLIENT_REPLY_SKIP;

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "log.h"
 #include "mem.h"
+#include "monitor.h"
 #include "mtime.h"
 #include "networking.h"
 #include "object.h"
@@ -110,6 +111,22 @@ static void init_server_state(void)
     obj_init_shared();
     db_init_all();
     commands_init();
+    monitor_init();
+}
+
+/* Runs the loop until a shutdown request succeeds: a refused one (a save
+ * that failed) leaves the server serving. */
+static void run_until_shutdown(void)
+{
+    for (;;) {
+        ev_run(server.loop, 0);
+        if (server.shutdown_asap && server_prepare_shutdown(server.shutdown_flags) == 0)
+            return;
+        if (server.shutdown_asap)
+            log_warning("Shutdown requested by signal failed; the server keeps running. "
+                        "Check the logs for the reason.");
+        server.shutdown_asap = 0;
+    }
 }
 
 int main(int argc, char **argv)
@@ -140,8 +157,6 @@ int main(int argc, char **argv)
     write_pidfile();
     log_notice("Server initialized");
     log_notice("Ready to accept connections");
-    ev_run(server.loop, 0);
-    if (server_prepare_shutdown(server.shutdown_flags) < 0)
-        return 1;
+    run_until_shutdown();
     return 0;
 }
