@@ -48,6 +48,18 @@ int config_load(const char *file, int argc, char **argv, vstr *err)
             cfg.bind[0] = mem_strdup(argv[i + 1]);
         else if (strcmp(argv[i], "--enable-debug-command") == 0)
             cfg.enable_debug_command = 1;
+        else if (strcmp(argv[i], "--requirepass") == 0)
+            cfg.requirepass = mem_strdup(argv[i + 1]);
+        else if (strcmp(argv[i], "--maxclients") == 0)
+            cfg.maxclients = (unsigned)atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--timeout") == 0)
+            cfg.maxidletime = atoll(argv[i + 1]);
+        else if (strcmp(argv[i], "--unixsocket") == 0)
+            cfg.unixsocket = mem_strdup(argv[i + 1]);
+        else if (strcmp(argv[i], "--unixsocketperm") == 0)
+            cfg.unixsocketperm = (unsigned)strtoul(argv[i + 1], NULL, 8);
+        else if (strcmp(argv[i], "--protected-mode") == 0)
+            cfg.protected_mode = strcmp(argv[i + 1], "yes") == 0;
     }
     return 0;
 }
