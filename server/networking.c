@@ -656,8 +656,9 @@ static int client_timed_out(struct client *c)
 {
     if (cfg.maxidletime == 0)
         return 0;
+    /* Held by CLIENT PAUSE counts as blocked: waiting is not idling. */
     if (c->flags & (CLIENT_SLAVE | CLIENT_MASTER | CLIENT_BLOCKED | CLIENT_PUBSUB | CLIENT_FAKE |
-                    CLIENT_MONITOR))
+                    CLIENT_MONITOR | CLIENT_PAUSED_WAITING))
         return 0;
     return server.unixtime - c->last_interaction > cfg.maxidletime;
 }
