@@ -239,7 +239,8 @@ static int parse_kill_option(struct client *c, int j, struct kill_filter *f)
             return -1;
         }
         f->user = val;
-    } else if (client_arg_is(c, j, "skipme") && (!strcasecmp(val, "yes") || !strcasecmp(val, "no"))) {
+    } else if (client_arg_is(c, j, "skipme") &&
+               (!strcasecmp(val, "yes") || !strcasecmp(val, "no"))) {
         f->skipme = !strcasecmp(val, "yes");
     } else {
         reply_error_syntax(c);

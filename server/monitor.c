@@ -59,8 +59,8 @@ static int is_shown(const struct client *c)
 static vstr format_line(const struct client *c)
 {
     long long us = mtime_ustime();
-    vstr line = vstr_catfmt(vstr_empty(), "+%lld.%06lld [%d ", us / 1000000, us % 1000000,
-                            c->db->id);
+    vstr line =
+        vstr_catfmt(vstr_empty(), "+%lld.%06lld [%d ", us / 1000000, us % 1000000, c->db->id);
     if (c->flags & CLIENT_SCRIPT)
         line = vstr_cat_cstr(line, "lua");
     else if (c->flags & CLIENT_UNIX_SOCKET)
