@@ -733,7 +733,7 @@ void repl_primary_client_freed(struct client *c)
     struct repl_client_state *rs = c->repl;
     if (!rs)
         return;
-    if (c->flags & CLIENT_SLAVE) {
+    if (rs->state != RS_NONE) {
         log_notice("Connection with replica %s lost.", replica_name(rs));
         unlink_replica(rs);
     }

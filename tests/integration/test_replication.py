@@ -259,24 +259,41 @@ def test_chained_replica_sees_the_primary_stream(server_factory):
     assert repl_info(middle.client())["connected_slaves"] == 1
 
 
-def test_partial_resync_after_link_loss(server_factory):
+def test_partial_resync_after_link_kill(server_factory):
+    primary = server_factory(config=FAST)
+    replica = start_replica(server_factory, primary)
+    p, r = primary.client(), replica.client()
+    p.set("before", 1)
+    wait_in_sync(primary, replica)
+    full_before = p.info("stats")["sync_full"]
+    partial_before = p.info("stats")["sync_partial_ok"]
+    assert r.execute_command("CLIENT", "KILL", "TYPE", "master") == 1
+    p.set("after", 2)
+    wait_until(lambda: p.info("stats")["sync_partial_ok"] == partial_before + 1, timeout=10)
+    wait_until(lambda: link_up(r), timeout=10)
+    wait_in_sync(primary, replica)
+    assert p.info("stats")["sync_full"] == full_before
+    assert r.get("after") == b"2"
+    assert digest(replica) == digest(primary)
+    assert "Partial resynchronization request" in primary.log_text()
+
+
+def test_partial_resync_after_primary_goes_silent(server_factory):
     primary = server_factory(config=FAST)
     replica = start_replica(server_factory, primary, {"repl-timeout": 2})
     p = primary.client()
     p.set("before", 1)
     wait_in_sync(primary, replica)
-    full_before = p.info("stats")["sync_full"]
     partial_before = p.info("stats")["sync_partial_ok"]
-    # The primary goes silent longer than the replica's repl-timeout: the
-    # replica drops the link, then reconnects and continues from its offset.
+    # Silent longer than the replica's repl-timeout: the replica drops the
+    # link, then reconnects and continues from its offset.
     p.execute_command("DEBUG", "SLEEP", "4")
     p.set("after", 2)
     wait_until(lambda: p.info("stats")["sync_partial_ok"] == partial_before + 1, timeout=15)
-    wait_until(lambda: link_up(replica.client()), timeout=10)
     wait_in_sync(primary, replica)
-    assert p.info("stats")["sync_full"] == full_before
+    assert p.info("stats")["sync_full"] == 1
     assert replica.client().get("after") == b"2"
-    assert "Partial resynchronization request" in primary.log_text()
+    assert "MASTER timeout" in replica.log_text()
 
 
 def test_promoted_replica_serves_partial_resyncs(server_factory):
