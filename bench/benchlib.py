@@ -59,9 +59,10 @@ class Server:
     START_TIMEOUT = 10.0
     STOP_TIMEOUT = 10.0
 
-    def __init__(self, label, binary):
+    def __init__(self, label, binary, extra_args=()):
         self.label = label
         self.binary = binary
+        self.extra_args = list(extra_args)
         self.port = None
         self.proc = None
         self.dir = None
@@ -77,7 +78,7 @@ class Server:
             self.port = free_port()
             self.argv = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
                          "--save", "", "--appendonly", "no", "--dir", self.dir,
-                         "--logfile", logfile]
+                         "--logfile", logfile] + self.extra_args
             self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             if self._wait_ready():

@@ -71,7 +71,6 @@ static void abort_failover(const char *reason)
 static void demote_to_target(void)
 {
     fo.state = FAILOVER_IN_PROGRESS;
-    repl_primary_unblock_waiters();
     repl_replica_start(fo.host, fo.port, 1);
 }
 

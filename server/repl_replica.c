@@ -511,6 +511,8 @@ void repl_replica_start(const char *host, int port, int from_command)
     server.masterhost_set = 1;
     drop_master_client();
     close_handshake();
+    if (was_primary)
+        repl_primary_unblock_waiters();
     if (was_primary && from_command) {
         log_notice("Before turning into a replica, using my own master parameters to "
                    "synthesize a cached master: I may be able to synchronize with the new "

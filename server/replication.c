@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mem.h"
 #include "networking.h"
+#include "numconv.h"
 #include "propagate.h"
 #include "repl_backlog.h"
 #include "repl_internal.h"
@@ -30,6 +31,7 @@
 #include <string.h>
 
 static struct repl_backlog *backlog;
+static void set_sink(int on);
 /* The db the stream last SELECTed; -1 forces a SELECT before the next
  * command (a new backlog, a full sync starting). */
 static int stream_db = -1;
@@ -87,12 +89,14 @@ void repl_create_backlog(void)
     repl_backlog_free(backlog);
     backlog = repl_backlog_new((size_t)cfg.repl_backlog_size, server.master_repl_offset + 1);
     stream_db = -1;
+    set_sink(1);
 }
 
 void repl_free_backlog(void)
 {
     repl_backlog_free(backlog);
     backlog = NULL;
+    set_sink(0);
 }
 
 int repl_has_backlog(void)
@@ -133,11 +137,22 @@ void repl_feed_stream(const char *p, size_t len)
     repl_primary_feed_replicas(p, len);
 }
 
+/* "<prefix><n>\r\n" without printf: this runs for every propagated write. */
+static vstr cat_header(vstr s, char prefix, long long n)
+{
+    char buf[32];
+    buf[0] = prefix;
+    size_t len = 1 + numconv_ll_to_str(buf + 1, n);
+    buf[len++] = '\r';
+    buf[len++] = '\n';
+    return vstr_cat(s, buf, len);
+}
+
 static vstr encode_command(vstr s, int argc, const struct resp_arg *argv)
 {
-    s = vstr_catfmt(s, "*%d\r\n", argc);
+    s = cat_header(s, '*', argc);
     for (int i = 0; i < argc; i++) {
-        s = vstr_catfmt(s, "$%zu\r\n", argv[i].len);
+        s = cat_header(s, '$', (long long)argv[i].len);
         s = vstr_cat(s, argv[i].ptr, argv[i].len);
         s = vstr_cat(s, "\r\n", 2);
     }
@@ -146,19 +161,22 @@ static vstr encode_command(vstr s, int argc, const struct resp_arg *argv)
 
 void repl_feed_command(int dbid, int argc, const struct resp_arg *argv)
 {
+    /* One buffer reused for every command. */
+    static vstr s;
     if (!backlog)
         return;
-    vstr s = vstr_empty();
+    if (!s)
+        s = vstr_empty();
+    vstr_clear(s);
     if (dbid >= 0 && dbid != stream_db) {
         char num[16];
-        int n = snprintf(num, sizeof num, "%d", dbid);
-        struct resp_arg select[2] = {{"SELECT", 6}, {num, (size_t)n}};
+        size_t n = numconv_ll_to_str(num, dbid);
+        struct resp_arg select[2] = {{"SELECT", 6}, {num, n}};
         s = encode_command(s, 2, select);
         stream_db = dbid;
     }
     s = encode_command(s, argc, argv);
     repl_feed_stream(s, vstr_len(s));
-    vstr_free(s);
 }
 
 /* The propagate sink.  A replica's stream is its primary's, forwarded by
@@ -169,6 +187,15 @@ static void replication_sink(int dbid, int argc, const struct resp_arg *argv)
         return;
     repl_feed_command(dbid, argc, argv);
     repl_primary_note_write();
+}
+
+/* The sink listens only while a backlog exists: without one nothing is
+ * replicated, and the propagate layer then skips its copies. */
+static void set_sink(int on)
+{
+    propagate_unregister_sink(replication_sink);
+    if (on)
+        propagate_register_sink(replication_sink);
 }
 
 /* ---- cron ---- */
@@ -214,7 +241,6 @@ void replication_before_sleep(void)
 void replication_init(void)
 {
     no_replicas_since = server.unixtime;
-    propagate_register_sink(replication_sink);
     networking_add_free_hook(repl_primary_client_freed);
     networking_add_free_hook(repl_replica_client_freed);
     if (cfg.replicaof_host)

@@ -1,0 +1,84 @@
+"""Replication interop with Debian's redis-server 7.0.15, both ways: a
+redis-server replica of a vigil primary and a vigil replica of a
+redis-server primary, with disk and diskless full syncs, the stream under
+writes of every type, and a partial resync after CLIENT KILL TYPE master.
+Datasets are compared with DEBUG DIGEST, which both compute alike."""
+import pytest
+
+from harness import wait_until
+from test_replication import (FAST, dataset, digest, link_up, repl_info, wait_in_sync,
+                              write_every_type)
+
+
+def follow(replica, primary):
+    c = replica.client()
+    c.execute_command("REPLICAOF", "127.0.0.1", primary.port)
+    wait_until(lambda: link_up(c), timeout=15, message="link up")
+
+
+def kill_link_and_resume(primary, replica):
+    p, r = primary.client(), replica.client()
+    full = p.info("stats")["sync_full"]
+    partial = p.info("stats")["sync_partial_ok"]
+    assert r.execute_command("CLIENT", "KILL", "TYPE", "master") == 1
+    p.set("written-while-down", "yes")
+    wait_until(lambda: p.info("stats")["sync_partial_ok"] == partial + 1, timeout=15)
+    wait_until(lambda: link_up(r), timeout=10)
+    wait_in_sync(primary, replica)
+    assert p.info("stats")["sync_full"] == full
+    assert r.get("written-while-down") == b"yes"
+
+
+@pytest.mark.parametrize("diskless", ["yes", "no"])
+def test_redis_replica_of_vigil(server_factory, redis_peer_factory, diskless):
+    primary = server_factory(config=dict(FAST, **{"repl-diskless-sync": diskless}))
+    p = primary.client()
+    p.set("loaded-by-full-sync", "1")
+    replica = redis_peer_factory(config=FAST)
+    follow(replica, primary)
+    write_every_type(p)
+    primary.client(db=1).rpush("other-db", "a", "b")
+    wait_in_sync(primary, replica)
+    assert dataset(replica) == dataset(primary)
+    assert digest(replica) == digest(primary)
+    kill_link_and_resume(primary, replica)
+    assert digest(replica) == digest(primary)
+
+
+@pytest.mark.parametrize("diskless", ["yes", "no"])
+def test_vigil_replica_of_redis(server_factory, redis_peer_factory, diskless):
+    primary = redis_peer_factory(config=dict(FAST, **{"repl-diskless-sync": diskless}))
+    p = primary.client()
+    write_every_type(p)
+    replica = server_factory(config=FAST)
+    follow(replica, primary)
+    assert digest(replica) == digest(primary)
+    write_every_type(primary.client(db=1))
+    p.set("after-sync", "1")
+    wait_in_sync(primary, replica)
+    assert dataset(replica) == dataset(primary)
+    assert digest(replica) == digest(primary)
+    kill_link_and_resume(primary, replica)
+    assert digest(replica) == digest(primary)
+
+
+def test_mixed_chain_and_promotion(server_factory, redis_peer_factory):
+    """vigil -> redis -> vigil; then the redis replica is promoted and the
+    old vigil primary follows it with a partial resync."""
+    top = server_factory(config=FAST)
+    middle = redis_peer_factory(config=FAST)
+    follow(middle, top)
+    leaf = server_factory(config=FAST)
+    follow(leaf, middle)
+    t = top.client()
+    write_every_type(t)
+    wait_in_sync(top, middle, leaf)
+    assert digest(leaf) == digest(middle) == digest(top)
+    m = middle.client()
+    m.execute_command("REPLICAOF", "NO", "ONE")
+    m.set("promoted", "1")
+    follow(top, middle)
+    wait_in_sync(middle, top, leaf)
+    assert m.info("stats")["sync_full"] == 0
+    assert repl_info(t)["master_replid"] == repl_info(m)["master_replid"]
+    assert digest(top) == digest(middle) == digest(leaf)
