@@ -15,6 +15,7 @@
 #include "glob.h"
 #include "notify.h"
 #include "numconv.h"
+#include "propagate.h"
 #include "reply.h"
 #include "scan.h"
 #include "server.h"
@@ -434,6 +435,7 @@ static void flushdb_command(struct client *c)
     if (parse_flush_mode(c, &async) < 0)
         return;
     server.dirty += db_empty(c->db->id, async);
+    propagate_force(c);
     reply_ok(c);
 }
 
@@ -443,6 +445,7 @@ static void flushall_command(struct client *c)
     if (parse_flush_mode(c, &async) < 0)
         return;
     server.dirty += db_empty(-1, async);
+    propagate_force(c);
     reply_ok(c);
 }
 

@@ -27,6 +27,7 @@ static int nesting;
  * propagation); EXEC nests the commands it runs one level deeper. */
 struct prop_client_state {
     int prevent;
+    int force;
     int argc;
     vstr *argv;
 };
@@ -138,6 +139,12 @@ void propagate_prevent(struct client *c)
     state()->prevent = 1;
 }
 
+void propagate_force(struct client *c)
+{
+    (void)c;
+    state()->force = 1;
+}
+
 void propagate_command_start(void)
 {
     nesting++;
@@ -182,7 +189,8 @@ void propagate_flush(void)
 void propagate_command_end(struct client *c, long long dirty)
 {
     struct prop_client_state *st = state();
-    if (dirty && !st->prevent && sink_count) {
+    /* SAVE and FLUSH-like resets move dirty backwards: not a write. */
+    if ((dirty > 0 || st->force) && !st->prevent && sink_count) {
         if (st->argv) {
             enqueue(c->db->id, st->argc, st->argv);
             st->argv = NULL;

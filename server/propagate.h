@@ -40,6 +40,9 @@ void propagate_rewrite_key(struct client *c, const char *cmd, const char *key, s
 const char *propagate_expire_del_name(void);
 /* This execution of the command must not be propagated. */
 void propagate_prevent(struct client *c);
+/* This execution is propagated even if it changed nothing (FLUSHALL on an
+ * empty data set still empties the replicas'). */
+void propagate_force(struct client *c);
 
 /* Called by the dispatcher around every command. */
 void propagate_command_start(void);

@@ -762,10 +762,11 @@ static void check_replicas(void)
 
 void repl_primary_cron(void)
 {
-    /* No PING while writes are paused (a failover waits for the offsets
-     * to match). */
-    if (replica_count > 0 && !server_is_replica() && !server.pause_type &&
-        --ping_countdown <= 0) {
+    /* A full period after the first replica, then every period; none while
+     * writes are paused (a failover waits for the offsets to match). */
+    if (replica_count == 0) {
+        ping_countdown = cfg.repl_ping_replica_period;
+    } else if (!server_is_replica() && !server.pause_type && --ping_countdown <= 0) {
         ping_countdown = cfg.repl_ping_replica_period;
         struct resp_arg ping = {"PING", 4};
         repl_feed_command(-1, 1, &ping);

@@ -219,6 +219,9 @@ def test_stream_bytes_are_deterministic(server_factory):
         assert cmds[6] == [b"HSET", b"h", b"f", b"1"]
         assert cmds[7] == [b"HSET", b"h", b"f", b"2.5"]
         assert fake.commands(2) == [[b"SELECT", b"3"], [b"SET", b"b", b"2"]]
+        primary.client(db=3).flushall()
+        primary.client(db=3).flushall()
+        assert fake.commands(2) == [[b"FLUSHALL"], [b"FLUSHALL"]]
     finally:
         fake.close()
 
