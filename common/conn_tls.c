@@ -59,10 +59,18 @@ static void save_openssl_error(struct conn *c)
 }
 
 /* Classifies a failed OpenSSL I/O call (ret <= 0) and records the cause of
- * real errors in the conn.  Returns the SSL_ERROR_* code. */
+ * real errors in the conn.  Returns the SSL_ERROR_* code; a peer that
+ * closed without close_notify counts as SSL_ERROR_ZERO_RETURN, since RESP
+ * frames itself and nothing can be silently truncated, but keeps OpenSSL's
+ * text ("unexpected eof while reading"), which is what Redis logs. */
 static int classify_failure(struct conn *c, int ret)
 {
     int code = SSL_get_error(tls_of(c)->ssl, ret);
+    if (code == SSL_ERROR_SSL &&
+        ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+        save_openssl_error(c);
+        return SSL_ERROR_ZERO_RETURN;
+    }
     switch (code) {
     case SSL_ERROR_WANT_READ:
     case SSL_ERROR_WANT_WRITE: break;

@@ -142,9 +142,6 @@ static SSL_CTX *base_context(const struct tls_context_config *config, int protoc
     }
     SSL_CTX_set_options(ctx, SSL_OP_NO_SSLv2 | SSL_OP_NO_SSLv3 | SSL_OP_NO_COMPRESSION |
                                  SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS);
-    /* RESP frames itself, so a peer closing without close_notify is a
-     * plain disconnect rather than a truncation attack. */
-    SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
     disable_protocols(ctx, protocols);
     /* Partial writes let a big reply go out record by record; a moving
      * buffer lets a retried write come from a freshly gathered copy. */

@@ -143,6 +143,14 @@ def test_plain_client_on_tls_port_is_dropped(server_factory, certs):
     assert srv.client().ping()
 
 
+def test_connection_closed_during_handshake_is_logged(server_factory, certs):
+    srv = server_factory(tls_config(certs))
+    socket.create_connection((srv.host, tls_port(srv)), timeout=10).close()
+    wait_for_log(srv, "Error accepting a client connection: "
+                      "error:0A000126:SSL routines::unexpected eof while reading")
+    assert srv.client().ping()
+
+
 def test_tls_client_on_plain_port_fails(server_factory, certs):
     """The plain port reads a ClientHello as a (bad) request: Redis waits for
     a line end, Vigil may answer a protocol error; no handshake either way."""

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define DEADLINE_SECONDS 10.0
@@ -403,6 +404,28 @@ START_TEST(close_from_handler)
 }
 END_TEST
 
+/* A peer that drops the socket without close_notify reads as EOF too. */
+static void drop_socket_server_read(struct conn *c)
+{
+    char buf[16];
+    if (conn_read(c, buf, sizeof buf) > 0)
+        shutdown(conn_fd(c), SHUT_RDWR);
+}
+
+START_TEST(abrupt_close_reads_as_eof)
+{
+    struct pair p;
+    pair_init(&p, make_ctx("server", "ca.crt"), make_ctx("client", "ca.crt"), CONN_TLS_AUTH_YES);
+    p.server_read = drop_socket_server_read;
+    p.client_ready = ping_client_ready;
+    p.client_read = until_eof_client_read;
+    pair_run(&p);
+    ck_assert(p.client_saw_eof);
+    ck_assert_uint_eq(p.got_len, 0);
+    pair_free(&p);
+}
+END_TEST
+
 /* ---- failed handshakes ---- */
 
 static void run_failing_pair(struct pair *p)
@@ -648,6 +671,7 @@ int main(void)
     tcase_add_test(tc, big_write_partial_progress);
     tcase_add_test(tc, pending_data_reaches_reader);
     tcase_add_test(tc, close_from_handler);
+    tcase_add_test(tc, abrupt_close_reads_as_eof);
     tcase_add_test(tc, untrusted_server_certificate);
     tcase_add_test(tc, untrusted_client_certificate);
     tcase_add_test(tc, client_certificate_ignored_without_auth);
