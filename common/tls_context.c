@@ -4,7 +4,8 @@
  * Both contexts share one base recipe (protocols, identity, CA, ciphers);
  * the server context adds session caching, server cipher preference and DH
  * parameters.  Every failure is logged with the text redis-server 7.0 uses,
- * since operators grep for those.
+ * since operators grep for those.  Written for OpenSSL 3.0 (DH parameters
+ * are loaded as an EVP_PKEY).
  */
 #include "tls_context.h"
 
@@ -19,10 +20,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-#if OPENSSL_VERSION_NUMBER < 0x30000000L
-#error "Vigil's TLS support needs OpenSSL 3.0 or later"
-#endif
 
 struct tls_context {
     SSL_CTX *server;
