@@ -184,6 +184,11 @@ int main(int argc, char **argv)
     log_notice("oO0OoO0OoO0Oo Vigil is starting oO0OoO0OoO0Oo");
     log_notice("Vigil version=%s, bits=%d, pid=%d, just started", VIGIL_PROJECT_VERSION,
                (int)(sizeof(long) * 8), (int)server.pid);
+    if ((cfg.tls_port || cfg.tls_replication || cfg.tls_cluster) &&
+        networking_tls_configure() < 0) {
+        log_warning("Failed to configure TLS. Check logs for more info.");
+        exit(1);
+    }
     if (networking_listen() < 0)
         exit(1);
     write_pidfile();
