@@ -17,6 +17,7 @@ extern struct command slowlog_commands[];
 extern struct command latency_commands[];
 extern struct command debug_commands[];
 extern struct command server_cmds_commands[];
+extern struct command snapshot_commands[];
 
 static struct command *const command_families[] = {
     string_commands,
@@ -31,6 +32,7 @@ static struct command *const command_families[] = {
     latency_commands,
     debug_commands,
     server_cmds_commands,
+    snapshot_commands,
     NULL,
 };
 

@@ -14,6 +14,7 @@
 #include "networking.h"
 #include "object.h"
 #include "server.h"
+#include "snapshot.h"
 #include "t_hash.h"
 
 #include <openssl/rand.h>
@@ -116,6 +117,7 @@ static void init_server_state(void)
     server.next_client_id = 1;
     server.active_expire_enabled = 1;
     server.lastsave = server.unixtime;
+    snapshot_init();
     static const struct dict_type errors_type = {.key_free = vstr_free};
     server.errors = dict_new(&errors_type);
     obj_init_shared();
@@ -152,10 +154,11 @@ int main(int argc, char **argv)
     log_notice("oO0OoO0OoO0Oo Vigil is starting oO0OoO0OoO0Oo");
     log_notice("Vigil version=%s, bits=%d, pid=%d, just started", VIGIL_PROJECT_VERSION,
                (int)(sizeof(long) * 8), (int)server.pid);
+    log_notice("Server initialized");
+    snapshot_load_at_start();
     if (networking_listen() < 0)
         exit(1);
     write_pidfile();
-    log_notice("Server initialized");
     log_notice("Ready to accept connections");
     ev_run(server.loop, 0);
     if (server_prepare_shutdown(server.shutdown_flags) < 0)

@@ -125,6 +125,7 @@ struct rdb_in {
     int deep;      /* deep sanitization (counted in dump_payload_sanitizations) */
     /* Called about every progress_every bytes (load-at-start progress log). */
     void (*progress)(struct rdb_in *in);
+    void *progress_ctx;
     uint64_t progress_every, next_progress;
 };
 

@@ -8,6 +8,7 @@
 #include "mem.h"
 #include "mtime.h"
 #include "networking.h"
+#include "snapshot.h"
 
 #include <signal.h>
 #include <string.h>
@@ -39,8 +40,11 @@ void server_request_shutdown(int flags)
 
 int server_prepare_shutdown(int flags)
 {
-    (void)flags;
     log_warning("User requested shutdown...");
+    if (snapshot_shutdown_save(flags) < 0) {
+        log_warning("Errors trying to shut down the server. Check the logs for more information.");
+        return -1;
+    }
     networking_close_listeners();
     if (cfg.pidfile && *cfg.pidfile)
         unlink(cfg.pidfile);
@@ -91,6 +95,7 @@ static void on_cron(struct ev_loop *loop, ev_timer *w, int revents)
     track_peak_memory();
     networking_clients_cron();
     databases_cron();
+    snapshot_cron();
     if (server.pause_type && server.pause_end_ms <= server.mstime)
         server_unpause();
     server.cronloops++;
