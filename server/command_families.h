@@ -18,6 +18,7 @@ extern struct command latency_commands[];
 extern struct command debug_commands[];
 extern struct command server_cmds_commands[];
 extern struct command snapshot_commands[];
+extern struct command dump_commands[];
 
 static struct command *const command_families[] = {
     string_commands,
@@ -33,6 +34,7 @@ static struct command *const command_families[] = {
     debug_commands,
     server_cmds_commands,
     snapshot_commands,
+    dump_commands,
     NULL,
 };
 
