@@ -21,27 +21,44 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 CFLAGS   ?= $(OPT) -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers \
-            -Icommon -Iserver $(PKG_CFLAGS) $(EV_CFLAGS) -MMD -MP $(EXTRA_CFLAGS)
+            $(PKG_CFLAGS) $(EV_CFLAGS) -MMD -MP $(EXTRA_CFLAGS)
 LDLIBS   += $(PKG_LIBS) $(EV_LIBS) -lm -lpthread $(EXTRA_LDLIBS)
 
 COMMON_SRC := $(wildcard common/*.c)
 SERVER_SRC := $(filter-out server/main.c,$(wildcard server/*.c))
+SENTINEL_SRC := $(wildcard sentinel/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+SENTINEL_UNIT_SRC := $(wildcard tests/unit/sentinel/test_*.c)
 
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/%.o)
-UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+SENTINEL_OBJ := $(SENTINEL_SRC:%.c=$(BUILD)/%.o)
+UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%) \
+              $(SENTINEL_UNIT_SRC:tests/unit/sentinel/%.c=$(BUILD)/tests/sentinel/%)
+SENTINEL_LIB := $(BUILD)/libvigil-sentinel.a
 
 COMMON_LIB := $(BUILD)/libvigil-common.a
 SERVER_LIB := $(BUILD)/libvigil-server.a
 
 .PHONY: all test unit integration run bench deps install clean format lint asan asan-test
 
-all: $(BIN)/vigil-server
+BINARIES := $(BIN)/vigil-server $(if $(SENTINEL_SRC),$(BIN)/vigil-sentinel)
 
-$(BUILD)/%.o: %.c
+all: $(BINARIES)
+
+# Each tree sees common/ and its own headers only: server and sentinel
+# never include each other.
+$(BUILD)/common/%.o: common/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) -Icommon -c $< -o $@
+
+$(BUILD)/server/%.o: server/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Icommon -Iserver -c $< -o $@
+
+$(BUILD)/sentinel/%.o: sentinel/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Icommon -Isentinel -c $< -o $@
 
 $(COMMON_LIB): $(COMMON_OBJ)
 	@rm -f $@
@@ -55,9 +72,22 @@ $(BIN)/vigil-server: $(BUILD)/server/main.o $(SERVER_LIB) $(COMMON_LIB)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(SENTINEL_LIB): $(filter-out $(BUILD)/sentinel/main.o,$(SENTINEL_OBJ))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/sentinel/%: tests/unit/sentinel/%.c $(SENTINEL_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Icommon -Isentinel -Itests/unit -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+# The sentinel builds on common/ only: it never links server code.
+$(BIN)/vigil-sentinel: $(SENTINEL_OBJ) $(COMMON_LIB)
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/tests/%: tests/unit/%.c $(SERVER_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) -Icommon -Iserver -Itests/unit -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 # Installs missing Debian packages (needs root and apt); a no-op when all are there.
 deps:
@@ -69,7 +99,8 @@ unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do CK_VERBOSITY=normal $$t; done
 
 integration: all
-	VIGIL_SERVER=$(abspath $(BIN)/vigil-server) $(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
+	VIGIL_SERVER=$(abspath $(BIN)/vigil-server) VIGIL_SENTINEL=$(abspath $(BIN)/vigil-sentinel) \
+	    $(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
 
 run: deps all
 	$(BIN)/vigil-server conf/vigil.conf
@@ -79,7 +110,7 @@ bench: deps all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BIN)/vigil-server $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BINARIES) $(DESTDIR)$(PREFIX)/bin/
 
 # ASan+UBSan build in its own tree, so it never mixes with the optimised objects.
 asan:
@@ -92,13 +123,13 @@ asan-test: deps
 	VIGIL_SERVER=$(abspath bin-asan/vigil-server) $(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
 
 format:
-	clang-format -i common/*.[ch] server/*.[ch] tests/unit/*.[ch]
+	clang-format -i common/*.[ch] server/*.[ch] $(wildcard sentinel/*.[ch]) tests/unit/*.[ch]
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	    --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Icommon -Iserver common server
+	    --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Icommon -Iserver common server $(wildcard sentinel)
 
 clean:
 	rm -rf build build-asan bin bin-asan
 
--include $(COMMON_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(BUILD)/server/main.d
+-include $(COMMON_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(SENTINEL_OBJ:.o=.d) $(BUILD)/server/main.d

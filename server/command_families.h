@@ -17,6 +17,7 @@ extern struct command slowlog_commands[];
 extern struct command latency_commands[];
 extern struct command debug_commands[];
 extern struct command server_cmds_commands[];
+extern struct command zset_commands[];
 extern struct command snapshot_commands[];
 extern struct command dump_commands[];
 
@@ -33,6 +34,7 @@ static struct command *const command_families[] = {
     latency_commands,
     debug_commands,
     server_cmds_commands,
+    zset_commands,
     snapshot_commands,
     dump_commands,
     NULL,

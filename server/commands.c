@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mem.h"
 #include "mtime.h"
+#include "propagate.h"
 #include "reply.h"
 #include "server.h"
 #include "slowlog.h"
@@ -260,12 +261,15 @@ void commands_call(struct client *c)
 {
     struct command *cmd = c->cmd;
     long long errors_before = server.stat.total_error_replies;
+    long long dirty_before = server.dirty;
     server_update_cached_time();
+    propagate_command_start();
     uint64_t start = mtime_monotonic_us();
     c->flags |= CLIENT_EXECUTING;
     cmd->proc(c);
     c->flags &= ~CLIENT_EXECUTING;
     uint64_t duration = mtime_monotonic_us() - start;
+    propagate_command_end(c, server.dirty - dirty_before);
 
     if (server.stat.total_error_replies > errors_before)
         cmd->failed_calls++;

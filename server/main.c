@@ -16,6 +16,7 @@
 #include "server.h"
 #include "snapshot.h"
 #include "t_hash.h"
+#include "t_zset.h"
 
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -122,6 +123,7 @@ static void init_server_state(void)
     server.errors = dict_new(&errors_type);
     obj_init_shared();
     hash_init();
+    zset_init();
     db_init_all();
     bio_init();
     commands_init();
