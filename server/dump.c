@@ -14,7 +14,9 @@
 #include "crc64.h"
 #include "db.h"
 #include "notify.h"
+#include "mem.h"
 #include "numconv.h"
+#include "propagate.h"
 #include "rdb.h"
 #include "reply.h"
 #include "server.h"
@@ -147,10 +149,42 @@ static int wants_deep_sanitization(struct client *c)
     return cfg.sanitize_dump_payload == SANITIZE_DUMP_YES;
 }
 
+static vstr *copy_args(struct client *c, int extra)
+{
+    vstr *argv = mem_malloc(sizeof(vstr) * (size_t)(c->argc + extra));
+    for (int i = 0; i < c->argc; i++)
+        argv[i] = vstr_new(client_arg(c, i), client_arg_len(c, i));
+    return argv;
+}
+
+/* Replicas and the AOF get the TTL as a time, not a delay, so a later
+ * replay does not extend the key's life. */
+static void propagate_absolute_ttl(struct client *c, long long when)
+{
+    if (!propagate_active())
+        return;
+    vstr *argv = copy_args(c, 1);
+    vstr_free(argv[2]);
+    argv[2] = vstr_from_ll(when);
+    argv[c->argc] = vstr_from("ABSTTL");
+    propagate_rewrite(c, c->argc + 1, argv);
+}
+
+static void propagate_delete(struct client *c, const char *key, size_t klen)
+{
+    if (!propagate_active())
+        return;
+    vstr *argv = mem_malloc(2 * sizeof(vstr));
+    argv[0] = vstr_from(cfg.lazyfree_lazy_server_del ? "UNLINK" : "DEL");
+    argv[1] = vstr_new(key, klen);
+    propagate_rewrite(c, 2, argv);
+}
+
 /* A restore whose TTL is already past only deletes what it replaces. */
 static void restore_expired(struct client *c, const char *key, size_t klen, int deleted)
 {
     if (deleted) {
+        propagate_delete(c, key, klen);
         db_signal_modified_key(c, c->db, key, klen);
         notify_keyspace_event(NOTIFY_GENERIC, "del", key, klen, c->db->id);
         server.dirty++;
@@ -198,8 +232,11 @@ static void restore_command(struct client *c)
         return;
     }
     db_add(c->db, key, klen, o);
-    if (ttl)
+    if (ttl) {
         db_set_expire(c, c->db, key, klen, ttl);
+        if (!opts.absttl)
+            propagate_absolute_ttl(c, ttl);
+    }
     rdb_set_access_time(o, opts.idle, (int)opts.freq);
     db_signal_modified_key(c, c->db, key, klen);
     notify_keyspace_event(NOTIFY_GENERIC, "restore", key, klen, c->db->id);

@@ -355,7 +355,7 @@ int rdb_fail(struct rdb_in *in, const char *fmt, ...)
     return -1;
 }
 
-static int read_exact(struct rdb_in *in, void *buf, size_t len)
+int rdb_read_raw(struct rdb_in *in, void *buf, size_t len)
 {
     if (len == 0)
         return 0;
@@ -375,7 +375,7 @@ static int read_exact(struct rdb_in *in, void *buf, size_t len)
 int rdb_read_type(struct rdb_in *in)
 {
     unsigned char t;
-    return read_exact(in, &t, 1) < 0 ? -1 : t;
+    return rdb_read_raw(in, &t, 1) < 0 ? -1 : t;
 }
 
 int rdb_read_len(struct rdb_in *in, uint64_t *len, int *encoded)
@@ -383,14 +383,14 @@ int rdb_read_len(struct rdb_in *in, uint64_t *len, int *encoded)
     unsigned char b[9];
     if (encoded)
         *encoded = 0;
-    if (read_exact(in, b, 1) < 0)
+    if (rdb_read_raw(in, b, 1) < 0)
         return -1;
     switch (b[0] >> 6) {
     case RDB_LEN_6BIT:
         *len = b[0] & 0x3F;
         return 0;
     case RDB_LEN_14BIT:
-        if (read_exact(in, b + 1, 1) < 0)
+        if (rdb_read_raw(in, b + 1, 1) < 0)
             return -1;
         *len = (uint64_t)(b[0] & 0x3F) << 8 | b[1];
         return 0;
@@ -406,7 +406,7 @@ int rdb_read_len(struct rdb_in *in, uint64_t *len, int *encoded)
     int bytes = b[0] == RDB_LEN_32BIT ? 4 : b[0] == RDB_LEN_64BIT ? 8 : 0;
     if (bytes == 0)
         return rdb_fail(in, "Unknown length encoding %d", b[0]);
-    if (read_exact(in, b + 1, (size_t)bytes) < 0)
+    if (rdb_read_raw(in, b + 1, (size_t)bytes) < 0)
         return -1;
     *len = 0;
     for (int i = 1; i <= bytes; i++)
@@ -426,7 +426,7 @@ static vstr read_blob(struct rdb_in *in, uint64_t len)
     while (vstr_len(s) < len) {
         size_t chunk = len - vstr_len(s) < READ_CHUNK ? len - vstr_len(s) : READ_CHUNK;
         s = vstr_make_room(s, chunk);
-        if (read_exact(in, s + vstr_len(s), chunk) < 0) {
+        if (rdb_read_raw(in, s + vstr_len(s), chunk) < 0) {
             vstr_free(s);
             return NULL;
         }
@@ -465,7 +465,7 @@ static vstr read_encoded_int(struct rdb_in *in, int enc)
 {
     int width = enc == RDB_ENC_INT8 ? 1 : enc == RDB_ENC_INT16 ? 2 : 4;
     unsigned char b[4];
-    if (read_exact(in, b, (size_t)width) < 0)
+    if (rdb_read_raw(in, b, (size_t)width) < 0)
         return NULL;
     int shift = 64 - 8 * width;
     long long v = (long long)((int64_t)(get_le(b, width) << shift) >> shift);
@@ -529,7 +529,7 @@ static int read_aux(struct rdb_in *in, struct rdb_load_stats *stats)
 static int read_u64le(struct rdb_in *in, int bytes, uint64_t *v)
 {
     unsigned char b[8];
-    if (read_exact(in, b, (size_t)bytes) < 0)
+    if (rdb_read_raw(in, b, (size_t)bytes) < 0)
         return -1;
     *v = get_le(b, bytes);
     return 0;
@@ -605,7 +605,7 @@ static int read_key(struct rdb_in *in, struct db *db, int type, const struct key
 static int read_header(struct rdb_in *in)
 {
     char magic[10] = {0};
-    if (read_exact(in, magic, 9) < 0)
+    if (rdb_read_raw(in, magic, 9) < 0)
         return -1;
     if (memcmp(magic, "REDIS", 5) != 0)
         return rdb_fail(in, "Wrong signature trying to load DB from file");

@@ -138,6 +138,8 @@ struct rdb_in_buffer {
 void rdb_in_init_buffer(struct rdb_in *in, struct rdb_in_buffer *src, const void *p, size_t len);
 void rdb_in_init_file(struct rdb_in *in, FILE *fp);
 
+/* Exactly len bytes, or -1 (end of input is an error). */
+int rdb_read_raw(struct rdb_in *in, void *buf, size_t len);
 int rdb_read_type(struct rdb_in *in);
 /* 0 with *len set, or -1.  *encoded (may be NULL) is set for the special
  * string encodings, and *len is then the encoding number. */

@@ -18,12 +18,21 @@
 #include "rdb_legacy.h"
 #include "server.h"
 #include "t_hash.h"
+#include "t_zset.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define QUICKLIST_CONTAINER_PLAIN 1
 #define QUICKLIST_CONTAINER_PACKED 2
+/* A count read from a file only pre-sizes tables up to this many slots:
+ * the elements themselves must follow for more. */
+#define SIZE_HINT_CAP (1 << 16)
+/* Old-style string scores: one length byte, or one of these markers. */
+#define RDB_DOUBLE_NAN 253
+#define RDB_DOUBLE_POS_INF 254
+#define RDB_DOUBLE_NEG_INF 255
 
 /* ---- saving ---- */
 
@@ -39,6 +48,13 @@ static int rdb_hash_type(const vobj *o)
     return o->encoding == OBJ_ENC_HT ? RDB_TYPE_HASH : -1;
 }
 
+static int rdb_zset_type(const vobj *o)
+{
+    if (o->encoding == OBJ_ENC_LISTPACK)
+        return RDB_TYPE_ZSET_LISTPACK;
+    return o->encoding == OBJ_ENC_SKIPLIST ? RDB_TYPE_ZSET_2 : -1;
+}
+
 int rdb_value_type(const vobj *o)
 {
     switch (o->type) {
@@ -48,6 +64,8 @@ int rdb_value_type(const vobj *o)
         return rdb_list_type(o);
     case OBJ_HASH:
         return rdb_hash_type(o);
+    case OBJ_ZSET:
+        return rdb_zset_type(o);
     default:
         return -1;
     }
@@ -115,6 +133,33 @@ static int write_hash(struct rdb_out *out, const vobj *o)
     return rc;
 }
 
+static int write_binary_double(struct rdb_out *out, double d)
+{
+    unsigned char buf[8];
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    for (int i = 0; i < 8; i++)
+        buf[i] = (unsigned char)(bits >> (8 * i));
+    return rdb_write_raw(out, buf, 8);
+}
+
+/* Skiplists are written from the highest score down, as Redis does, so
+ * a loader inserting at the head finds each new element's place at once. */
+static int write_zset(struct rdb_out *out, const vobj *o)
+{
+    if (o->encoding == OBJ_ENC_LISTPACK)
+        return rdb_write_string(out, o->ptr, lp_bytes(o->ptr));
+    if (rdb_write_len(out, zset_length(o)) < 0)
+        return -1;
+    struct zset_iter it;
+    struct zset_elem e;
+    zset_iter_init(&it, (vobj *)o, 1);
+    while (zset_iter_next(&it, &e))
+        if (rdb_write_string(out, e.member, e.len) < 0 || write_binary_double(out, e.score) < 0)
+            return -1;
+    return 0;
+}
+
 int rdb_write_value(struct rdb_out *out, const vobj *o)
 {
     switch (o->type) {
@@ -124,6 +169,8 @@ int rdb_write_value(struct rdb_out *out, const vobj *o)
         return write_list(out, o);
     case OBJ_HASH:
         return write_hash(out, o);
+    case OBJ_ZSET:
+        return write_zset(out, o);
     default:
         return -1;
     }
@@ -334,6 +381,98 @@ static vobj *read_plain_hash(struct rdb_in *in)
     return n ? o : empty_key(in, o);
 }
 
+/* ---- sorted sets ---- */
+
+static int read_binary_double(struct rdb_in *in, double *d)
+{
+    unsigned char buf[8];
+    if (rdb_read_raw(in, buf, 8) < 0)
+        return -1;
+    uint64_t bits = 0;
+    for (int i = 7; i >= 0; i--)
+        bits = bits << 8 | buf[i];
+    memcpy(d, &bits, sizeof *d);
+    return 0;
+}
+
+static int read_string_double(struct rdb_in *in, double *d)
+{
+    unsigned char len;
+    char buf[256];
+    if (rdb_read_raw(in, &len, 1) < 0)
+        return -1;
+    switch (len) {
+    case RDB_DOUBLE_NAN:
+        *d = NAN;
+        return 0;
+    case RDB_DOUBLE_POS_INF:
+        *d = INFINITY;
+        return 0;
+    case RDB_DOUBLE_NEG_INF:
+        *d = -INFINITY;
+        return 0;
+    default:
+        break;
+    }
+    if (rdb_read_raw(in, buf, len) < 0)
+        return -1;
+    char *end;
+    buf[len] = '\0';
+    *d = strtod(buf, &end);
+    if (len == 0 || end != buf + len)
+        return rdb_fail(in, "Invalid score in sorted set");
+    return 0;
+}
+
+/* ZSET (string scores) and ZSET_2 (binary scores). */
+static vobj *read_plain_zset(struct rdb_in *in, int type)
+{
+    uint64_t n;
+    if (read_count(in, &n) < 0)
+        return NULL;
+    vobj *o = zset_type_create(n < SIZE_HINT_CAP ? n : SIZE_HINT_CAP, 0);
+    for (uint64_t i = 0; i < n; i++) {
+        double score;
+        vstr member = rdb_read_string(in);
+        if (!member)
+            return fail_value(in, o, "Truncated sorted set");
+        int rc = type == RDB_TYPE_ZSET_2 ? read_binary_double(in, &score)
+                                          : read_string_double(in, &score);
+        if (rc == 0 && zset_type_add(o, score, member, vstr_len(member)) < 0)
+            rc = rdb_fail(in, "Duplicate member or NaN score in sorted set");
+        vstr_free(member);
+        if (rc < 0)
+            return fail_value(in, o, "Bad sorted set element");
+    }
+    return n ? o : empty_key(in, o);
+}
+
+static vobj *zset_from_listpack(struct rdb_in *in, unsigned char *lp, size_t size)
+{
+    if (!lp || zset_listpack_validate(lp, size, 1) < 0) {
+        mem_free(lp);
+        return fail_value(in, NULL, "Invalid or duplicate-member sorted set listpack");
+    }
+    vobj *o = obj_new(OBJ_ZSET, OBJ_ENC_LISTPACK, lp);
+    if (lp_length(lp) == 0)
+        return empty_key(in, o);
+    zset_type_fit_encoding(o);
+    return o;
+}
+
+static vobj *read_zset_blob(struct rdb_in *in, int type)
+{
+    size_t size;
+    unsigned char *blob = read_blob(in, &size);
+    if (!blob)
+        return NULL;
+    if (type == RDB_TYPE_ZSET_LISTPACK)
+        return zset_from_listpack(in, blob, size);
+    unsigned char *lp = rdb_ziplist_to_listpack(blob, size);
+    mem_free(blob);
+    return zset_from_listpack(in, lp, lp ? lp_bytes(lp) : 0);
+}
+
 /* ---- dispatch ---- */
 
 int rdb_is_value_type(int type)
@@ -356,6 +495,12 @@ vobj *rdb_read_value(struct rdb_in *in, int type)
         return read_quicklist(in, 1);
     case RDB_TYPE_LIST_QUICKLIST_2:
         return read_quicklist(in, 2);
+    case RDB_TYPE_ZSET:
+    case RDB_TYPE_ZSET_2:
+        return read_plain_zset(in, type);
+    case RDB_TYPE_ZSET_ZIPLIST:
+    case RDB_TYPE_ZSET_LISTPACK:
+        return read_zset_blob(in, type);
     case RDB_TYPE_HASH:
         return read_plain_hash(in);
     case RDB_TYPE_HASH_ZIPMAP:
