@@ -66,8 +66,7 @@ vobj *dump_load(const char *p, size_t len, int deep)
     struct rdb_in_buffer src;
     rdb_in_init_buffer(&in, &src, p, len - FOOTER_LEN);
     in.checksum = 0;
-    if (deep)
-        server.stat.dump_payload_sanitizations++;
+    in.count_sanitizations = deep;
     int type = rdb_read_type(&in);
     if (type < 0 || !rdb_is_value_type(type))
         return NULL;

@@ -19,7 +19,8 @@ vstr dump_payload(const vobj *o);
 /* 0 when the footer's version is one we read and the CRC matches. */
 int dump_verify(const char *p, size_t len);
 /* The value a verified payload holds, or NULL when it is malformed (or
- * an empty collection).  deep: count it as a deep sanitization. */
+ * an empty collection).  deep: count each blob it holds in INFO's
+ * dump_payload_sanitizations. */
 vobj *dump_load(const char *p, size_t len, int deep);
 
 #endif

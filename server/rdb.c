@@ -314,7 +314,6 @@ void rdb_in_init(struct rdb_in *in, rdb_read_fn *fn, void *ctx)
     in->read = fn;
     in->ctx = ctx;
     in->checksum = 1;
-    in->deep = 1;
 }
 
 static size_t buffer_read(void *ctx, void *buf, size_t len)

@@ -122,7 +122,9 @@ struct rdb_in {
     /* Set on the first error; pos then points just past the bad bytes. */
     char err[RDB_ERR_LEN];
     int empty_key; /* the last value read had no elements (skipped, not fatal) */
-    int deep;      /* deep sanitization (counted in dump_payload_sanitizations) */
+    /* Blobs are always validated in full; this only says whether each one
+     * counts in INFO's dump_payload_sanitizations (sanitize-dump-payload). */
+    int count_sanitizations;
     /* Called about every progress_every bytes (load-at-start progress log). */
     void (*progress)(struct rdb_in *in);
     void *progress_ctx;

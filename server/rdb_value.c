@@ -191,6 +191,13 @@ static unsigned char *read_blob(struct rdb_in *in, size_t *size)
     return blob;
 }
 
+/* Called for each compact blob about to be validated. */
+static void note_validation(struct rdb_in *in)
+{
+    if (in->count_sanitizations)
+        server.stat.dump_payload_sanitizations++;
+}
+
 static int read_count(struct rdb_in *in, uint64_t *n)
 {
     return rdb_read_len(in, n, NULL);
@@ -253,6 +260,7 @@ static vobj *read_ziplist_list(struct rdb_in *in)
     unsigned char *zl = read_blob(in, &size);
     if (!zl)
         return NULL;
+    note_validation(in);
     unsigned char *lp = rdb_ziplist_to_listpack(zl, size);
     mem_free(zl);
     if (!lp)
@@ -283,6 +291,7 @@ static unsigned char *read_quicklist_node(struct rdb_in *in, int version)
     unsigned char *blob = read_blob(in, &size);
     if (!blob)
         return NULL;
+    note_validation(in);
     unsigned char *lp = NULL;
     if (container == QUICKLIST_CONTAINER_PLAIN) {
         if (size < (1u << 30))
@@ -352,6 +361,7 @@ static vobj *read_hash_blob(struct rdb_in *in, int type)
     unsigned char *blob = read_blob(in, &size);
     if (!blob)
         return NULL;
+    note_validation(in);
     if (type == RDB_TYPE_HASH_LISTPACK)
         return hash_from_listpack(in, blob, size);
     unsigned char *lp = type == RDB_TYPE_HASH_ZIPMAP ? rdb_zipmap_to_listpack(blob, size)
@@ -466,6 +476,7 @@ static vobj *read_zset_blob(struct rdb_in *in, int type)
     unsigned char *blob = read_blob(in, &size);
     if (!blob)
         return NULL;
+    note_validation(in);
     if (type == RDB_TYPE_ZSET_LISTPACK)
         return zset_from_listpack(in, blob, size);
     unsigned char *lp = rdb_ziplist_to_listpack(blob, size);
