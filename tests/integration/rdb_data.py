@@ -52,7 +52,7 @@ def _strings(c, rnd):
 
 def _hashes(c):
     c.hset("h:small", mapping={"a": "1", "b": "two", "n": -12345678901})
-    c.hset("h:big", mapping={f"field:{i}": f"value:{i}" for i in range(300)})
+    c.hset("h:big", mapping={f"field:{i}": f"value:{i}" for i in range(700)})
     c.hset("h:longval", mapping={"f": "x" * 200, "g": "y"})
     c.hset("h:ttl", "f", "v")
     c.pexpire("h:ttl", 900000)
