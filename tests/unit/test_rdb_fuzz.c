@@ -29,13 +29,23 @@ static uint32_t rng(void)
     return (uint32_t)(rng_state >> 33);
 }
 
+/* Mutants may turn a value into a list before the list type is
+ * registered on every branch: give lists a free function if needed. */
+static void free_list_value(vobj *o)
+{
+    quicklist_free(o->ptr);
+}
+
 static void setup(void)
 {
+    static const struct obj_type_ops list_ops = {.free = free_list_value};
     config_init_defaults();
     log_set_level(LOG_NOTHING);
     obj_init_shared();
     hash_init();
     zset_init();
+    if (!obj_type_ops(OBJ_LIST))
+        obj_register_type(OBJ_LIST, &list_ops);
     db_init_all();
     server_update_cached_time();
     /* Small limits: the seeds then hold listpack and big encodings both. */
