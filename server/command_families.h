@@ -18,6 +18,8 @@ extern struct command latency_commands[];
 extern struct command debug_commands[];
 extern struct command server_cmds_commands[];
 extern struct command zset_commands[];
+extern struct command pubsub_commands[];
+extern struct command multi_commands[];
 extern struct command snapshot_commands[];
 extern struct command dump_commands[];
 
@@ -35,6 +37,8 @@ static struct command *const command_families[] = {
     debug_commands,
     server_cmds_commands,
     zset_commands,
+    pubsub_commands,
+    multi_commands,
     snapshot_commands,
     dump_commands,
     NULL,

@@ -11,8 +11,10 @@
 #include "log.h"
 #include "mem.h"
 #include "mtime.h"
+#include "multi.h"
 #include "networking.h"
 #include "object.h"
+#include "pubsub.h"
 #include "server.h"
 #include "snapshot.h"
 #include "t_hash.h"
@@ -126,6 +128,8 @@ static void init_server_state(void)
     zset_init();
     db_init_all();
     bio_init();
+    pubsub_init();
+    multi_init();
     commands_init();
     config_cmd_init();
     command_info_init();
