@@ -287,7 +287,7 @@ static vstr section_memory(vstr s)
 
 static vstr section_persistence(vstr s)
 {
-    int child = server.child_pid != -1;
+    int child = server.child_pid > 0;
     long long current = child ? (mtime_mstime() - server.child_start_ms) / 1000 : -1;
     s = vstr_catfmt(s,
                     "loading:%d\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\n"
@@ -299,7 +299,7 @@ static vstr section_persistence(vstr s)
                     "rdb_saves:%lld\r\nrdb_last_cow_size:%zu\r\n"
                     "rdb_last_load_keys_expired:%lld\r\nrdb_last_load_keys_loaded:%lld\r\n",
                     server.loading, child ? db_total_keys() : 0, server.dirty, child,
-                    server.lastsave, server.lastbgsave_ok ? "ok" : "err",
+                    server.lastsave, server.lastbgsave_failed ? "err" : "ok",
                     server.rdb_last_bgsave_time_sec, current, server.rdb_saves,
                     server.rdb_last_cow_size, server.rdb_last_load_keys_expired,
                     server.rdb_last_load_keys_loaded);

@@ -40,20 +40,18 @@
 
 void snapshot_init(void)
 {
-    server.child_pid = -1;
     server.child_info_fd = -1;
-    server.lastbgsave_ok = 1;
     server.rdb_last_bgsave_time_sec = -1;
 }
 
 int snapshot_child_active(void)
 {
-    return server.child_pid != -1;
+    return server.child_pid > 0;
 }
 
 int snapshot_writes_denied(void)
 {
-    return cfg.stop_writes_on_bgsave_error && cfg.save_params_count > 0 && !server.lastbgsave_ok &&
+    return cfg.stop_writes_on_bgsave_error && cfg.save_params_count > 0 && server.lastbgsave_failed &&
            !server_is_replica();
 }
 
@@ -130,12 +128,12 @@ int snapshot_save(const char *filename)
 {
     server.rdb_saves++;
     if (write_file(filename) < 0) {
-        server.lastbgsave_ok = 0;
+        server.lastbgsave_failed = 1;
         return -1;
     }
     server.dirty = 0;
     server.lastsave = time(NULL);
-    server.lastbgsave_ok = 1;
+    server.lastbgsave_failed = 0;
     return 0;
 }
 
@@ -200,21 +198,21 @@ static void bgsave_done(int status)
         log_notice("Background saving terminated with success");
         server.dirty -= server.dirty_before_bgsave;
         server.lastsave = time(NULL);
-        server.lastbgsave_ok = 1;
+        server.lastbgsave_failed = 0;
     } else if (WIFSIGNALED(status)) {
         log_warning("Background saving terminated by signal %d", WTERMSIG(status));
         temp_name(tmp, sizeof tmp, server.child_pid);
         unlink(tmp);
         /* SIGUSR1 is how we stop a child ourselves: not a failure. */
         if (WTERMSIG(status) != SIGUSR1)
-            server.lastbgsave_ok = 0;
+            server.lastbgsave_failed = 1;
     } else {
         log_warning("Background saving error");
-        server.lastbgsave_ok = 0;
+        server.lastbgsave_failed = 1;
     }
     read_child_report();
     server.rdb_last_bgsave_time_sec = (mtime_mstime() - server.child_start_ms) / 1000;
-    server.child_pid = -1;
+    server.child_pid = 0;
     dict_allow_resize(1);
 }
 
@@ -243,7 +241,7 @@ int snapshot_bgsave(void)
     if (fds[1] >= 0)
         close(fds[1]);
     if (pid < 0) {
-        server.lastbgsave_ok = 0;
+        server.lastbgsave_failed = 1;
         if (fds[0] >= 0)
             close(fds[0]);
         log_warning("Can't save in background: fork: %s", strerror(errno));
@@ -271,7 +269,7 @@ static void kill_child(void)
     unlink(tmp);
     ev_child_stop(server.loop, &server.child_watcher);
     read_child_report();
-    server.child_pid = -1;
+    server.child_pid = 0;
     dict_allow_resize(1);
 }
 
@@ -280,7 +278,7 @@ void snapshot_cron(void)
     if (snapshot_child_active())
         return;
     long long now = server.unixtime;
-    int may_retry = server.lastbgsave_ok || now - server.lastbgsave_try > BGSAVE_RETRY_DELAY;
+    int may_retry = !server.lastbgsave_failed || now - server.lastbgsave_try > BGSAVE_RETRY_DELAY;
     for (int i = 0; i < cfg.save_params_count && may_retry; i++) {
         long long seconds = cfg.save_params[i].seconds, changes = cfg.save_params[i].changes;
         if (server.dirty >= changes && now - server.lastsave > seconds) {

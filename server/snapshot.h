@@ -13,7 +13,7 @@
 
 extern struct command snapshot_commands[];
 
-/* Sets the persistence fields of `server` to "no child, last save ok". */
+/* Sets the persistence fields whose start value is not zero. */
 void snapshot_init(void);
 
 /* Saves the data set to filename in the foreground: 0, or -1 (logged). */
