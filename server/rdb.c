@@ -149,7 +149,7 @@ static size_t encode_int(long long v, unsigned char *buf)
         width = 4;
     else
         return 0;
-    buf[0] = (unsigned char)(RDB_LEN_ENCVAL << 6 | (width == 1 ? RDB_ENC_INT8
+    buf[0] = (unsigned char)(RDB_LEN_ENCVAL << 6 | (width == 1   ? RDB_ENC_INT8
                                                     : width == 2 ? RDB_ENC_INT16
                                                                  : RDB_ENC_INT32));
     put_le(buf + 1, (uint64_t)v, width);
@@ -217,7 +217,8 @@ static int write_aux_fields(struct rdb_out *out)
         write_aux_ll(out, "redis-bits", (long long)sizeof(void *) * 8) < 0 ||
         write_aux_ll(out, "ctime", (long long)time(NULL)) < 0 ||
         write_aux_ll(out, "used-mem", (long long)mem_used()) < 0 ||
-        write_aux_ll(out, "repl-stream-db", 0) < 0 || write_aux(out, "repl-id", server.replid) < 0 ||
+        write_aux_ll(out, "repl-stream-db", 0) < 0 ||
+        write_aux(out, "repl-id", server.replid) < 0 ||
         write_aux_ll(out, "repl-offset", server.master_repl_offset) < 0)
         return -1;
     return write_aux_ll(out, "aof-base", 0);
@@ -283,8 +284,7 @@ static int write_db(struct rdb_out *out, struct db *db)
     int rc = 0;
     while (rc == 0 && (de = dict_iter_next(&it))) {
         dict_entry *ee = dict_find(db->expires, de->key, vstr_len(de->key));
-        rc = rdb_write_key_value(out, de->key, vstr_len(de->key), de->v.val,
-                                 ee ? ee->v.s64 : -1);
+        rc = rdb_write_key_value(out, de->key, vstr_len(de->key), de->v.val, ee ? ee->v.s64 : -1);
     }
     dict_iter_release(&it);
     return rc;
@@ -385,9 +385,7 @@ int rdb_read_len(struct rdb_in *in, uint64_t *len, int *encoded)
     if (rdb_read_raw(in, b, 1) < 0)
         return -1;
     switch (b[0] >> 6) {
-    case RDB_LEN_6BIT:
-        *len = b[0] & 0x3F;
-        return 0;
+    case RDB_LEN_6BIT: *len = b[0] & 0x3F; return 0;
     case RDB_LEN_14BIT:
         if (rdb_read_raw(in, b + 1, 1) < 0)
             return -1;
@@ -399,8 +397,7 @@ int rdb_read_len(struct rdb_in *in, uint64_t *len, int *encoded)
         *encoded = 1;
         *len = b[0] & 0x3F;
         return 0;
-    default:
-        break;
+    default: break;
     }
     int bytes = b[0] == RDB_LEN_32BIT ? 4 : b[0] == RDB_LEN_64BIT ? 8 : 0;
     if (bytes == 0)
@@ -482,13 +479,9 @@ vstr rdb_read_string(struct rdb_in *in)
     switch (len) {
     case RDB_ENC_INT8:
     case RDB_ENC_INT16:
-    case RDB_ENC_INT32:
-        return read_encoded_int(in, (int)len);
-    case RDB_ENC_LZF:
-        return read_lzf(in);
-    default:
-        rdb_fail(in, "Unknown RDB string encoding type %d", (int)len);
-        return NULL;
+    case RDB_ENC_INT32: return read_encoded_int(in, (int)len);
+    case RDB_ENC_LZF: return read_lzf(in);
+    default: rdb_fail(in, "Unknown RDB string encoding type %d", (int)len); return NULL;
     }
 }
 
@@ -644,8 +637,7 @@ static int read_opcode(struct rdb_in *in, int type, struct db **db, struct key_m
 {
     uint64_t v;
     switch (type) {
-    case RDB_OPCODE_EOF:
-        return 1;
+    case RDB_OPCODE_EOF: return 1;
     case RDB_OPCODE_EXPIRETIME:
         if (read_u64le(in, 4, &v) < 0)
             return -1;
@@ -670,21 +662,18 @@ static int read_opcode(struct rdb_in *in, int type, struct db **db, struct key_m
         if (rdb_read_len(in, &v, NULL) < 0)
             return -1;
         if (v >= (uint64_t)cfg.databases)
-            return rdb_fail(in, "Data file was created with a server configured to handle "
-                                "more than %d databases", cfg.databases);
+            return rdb_fail(in,
+                            "Data file was created with a server configured to handle "
+                            "more than %d databases",
+                            cfg.databases);
         *db = db_get((int)v);
         return 0;
-    case RDB_OPCODE_RESIZEDB:
-        return read_resize(in, *db);
-    case RDB_OPCODE_AUX:
-        return read_aux(in, stats);
-    case RDB_OPCODE_MODULE_AUX:
-        return rdb_fail(in, "Module data (MODULE_AUX) is not supported");
+    case RDB_OPCODE_RESIZEDB: return read_resize(in, *db);
+    case RDB_OPCODE_AUX: return read_aux(in, stats);
+    case RDB_OPCODE_MODULE_AUX: return rdb_fail(in, "Module data (MODULE_AUX) is not supported");
     case RDB_OPCODE_FUNCTION:
-    case RDB_OPCODE_FUNCTION2:
-        return rdb_fail(in, "Functions (FUNCTION opcode) are not supported");
-    default:
-        return rdb_fail(in, "Unknown RDB opcode or value type %d", type);
+    case RDB_OPCODE_FUNCTION2: return rdb_fail(in, "Functions (FUNCTION opcode) are not supported");
+    default: return rdb_fail(in, "Unknown RDB opcode or value type %d", type);
     }
 }
 

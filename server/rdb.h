@@ -159,9 +159,9 @@ int rdb_is_value_type(int type);
 struct rdb_load_stats {
     long long keys_loaded;
     long long keys_expired;
-    long long ctime;     /* the "ctime" AUX field, or -1 */
-    long long used_mem;  /* the "used-mem" AUX field, or -1 */
-    char version[32];    /* the "redis-ver" AUX field, or "" */
+    long long ctime;    /* the "ctime" AUX field, or -1 */
+    long long used_mem; /* the "used-mem" AUX field, or -1 */
+    char version[32];   /* the "redis-ver" AUX field, or "" */
 };
 
 /* Reads a whole file into the (empty) databases.  Keys already expired

@@ -58,16 +58,11 @@ static int rdb_zset_type(const vobj *o)
 int rdb_value_type(const vobj *o)
 {
     switch (o->type) {
-    case OBJ_STRING:
-        return RDB_TYPE_STRING;
-    case OBJ_LIST:
-        return rdb_list_type(o);
-    case OBJ_HASH:
-        return rdb_hash_type(o);
-    case OBJ_ZSET:
-        return rdb_zset_type(o);
-    default:
-        return -1;
+    case OBJ_STRING: return RDB_TYPE_STRING;
+    case OBJ_LIST: return rdb_list_type(o);
+    case OBJ_HASH: return rdb_hash_type(o);
+    case OBJ_ZSET: return rdb_zset_type(o);
+    default: return -1;
     }
 }
 
@@ -163,16 +158,11 @@ static int write_zset(struct rdb_out *out, const vobj *o)
 int rdb_write_value(struct rdb_out *out, const vobj *o)
 {
     switch (o->type) {
-    case OBJ_STRING:
-        return write_string_value(out, o);
-    case OBJ_LIST:
-        return write_list(out, o);
-    case OBJ_HASH:
-        return write_hash(out, o);
-    case OBJ_ZSET:
-        return write_zset(out, o);
-    default:
-        return -1;
+    case OBJ_STRING: return write_string_value(out, o);
+    case OBJ_LIST: return write_list(out, o);
+    case OBJ_HASH: return write_hash(out, o);
+    case OBJ_ZSET: return write_zset(out, o);
+    default: return -1;
     }
 }
 
@@ -412,17 +402,10 @@ static int read_string_double(struct rdb_in *in, double *d)
     if (rdb_read_raw(in, &len, 1) < 0)
         return -1;
     switch (len) {
-    case RDB_DOUBLE_NAN:
-        *d = NAN;
-        return 0;
-    case RDB_DOUBLE_POS_INF:
-        *d = INFINITY;
-        return 0;
-    case RDB_DOUBLE_NEG_INF:
-        *d = -INFINITY;
-        return 0;
-    default:
-        break;
+    case RDB_DOUBLE_NAN: *d = NAN; return 0;
+    case RDB_DOUBLE_POS_INF: *d = INFINITY; return 0;
+    case RDB_DOUBLE_NEG_INF: *d = -INFINITY; return 0;
+    default: break;
     }
     if (rdb_read_raw(in, buf, len) < 0)
         return -1;
@@ -447,7 +430,7 @@ static vobj *read_plain_zset(struct rdb_in *in, int type)
         if (!member)
             return fail_value(in, o, "Truncated sorted set");
         int rc = type == RDB_TYPE_ZSET_2 ? read_binary_double(in, &score)
-                                          : read_string_double(in, &score);
+                                         : read_string_double(in, &score);
         if (rc == 0 && zset_type_add(o, score, member, vstr_len(member)) < 0)
             rc = rdb_fail(in, "Duplicate member or NaN score in sorted set");
         vstr_free(member);
@@ -496,28 +479,19 @@ vobj *rdb_read_value(struct rdb_in *in, int type)
 {
     in->empty_key = 0;
     switch (type) {
-    case RDB_TYPE_STRING:
-        return read_string_value(in);
-    case RDB_TYPE_LIST:
-        return read_plain_list(in);
-    case RDB_TYPE_LIST_ZIPLIST:
-        return read_ziplist_list(in);
-    case RDB_TYPE_LIST_QUICKLIST:
-        return read_quicklist(in, 1);
-    case RDB_TYPE_LIST_QUICKLIST_2:
-        return read_quicklist(in, 2);
+    case RDB_TYPE_STRING: return read_string_value(in);
+    case RDB_TYPE_LIST: return read_plain_list(in);
+    case RDB_TYPE_LIST_ZIPLIST: return read_ziplist_list(in);
+    case RDB_TYPE_LIST_QUICKLIST: return read_quicklist(in, 1);
+    case RDB_TYPE_LIST_QUICKLIST_2: return read_quicklist(in, 2);
     case RDB_TYPE_ZSET:
-    case RDB_TYPE_ZSET_2:
-        return read_plain_zset(in, type);
+    case RDB_TYPE_ZSET_2: return read_plain_zset(in, type);
     case RDB_TYPE_ZSET_ZIPLIST:
-    case RDB_TYPE_ZSET_LISTPACK:
-        return read_zset_blob(in, type);
-    case RDB_TYPE_HASH:
-        return read_plain_hash(in);
+    case RDB_TYPE_ZSET_LISTPACK: return read_zset_blob(in, type);
+    case RDB_TYPE_HASH: return read_plain_hash(in);
     case RDB_TYPE_HASH_ZIPMAP:
     case RDB_TYPE_HASH_ZIPLIST:
-    case RDB_TYPE_HASH_LISTPACK:
-        return read_hash_blob(in, type);
+    case RDB_TYPE_HASH_LISTPACK: return read_hash_blob(in, type);
     case RDB_TYPE_MODULE:
     case RDB_TYPE_MODULE_2:
         rdb_fail(in, "Module values are not supported (type %d)", type);
@@ -526,8 +500,6 @@ vobj *rdb_read_value(struct rdb_in *in, int type)
     case RDB_TYPE_STREAM_LISTPACKS_2:
         rdb_fail(in, "Stream values are not supported (type %d)", type);
         return NULL;
-    default:
-        rdb_fail(in, "Unknown RDB value type %d", type);
-        return NULL;
+    default: rdb_fail(in, "Unknown RDB value type %d", type); return NULL;
     }
 }

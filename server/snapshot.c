@@ -51,8 +51,8 @@ int snapshot_child_active(void)
 
 int snapshot_writes_denied(void)
 {
-    return cfg.stop_writes_on_bgsave_error && cfg.save_params_count > 0 && server.lastbgsave_failed &&
-           !server_is_replica();
+    return cfg.stop_writes_on_bgsave_error && cfg.save_params_count > 0 &&
+           server.lastbgsave_failed && !server_is_replica();
 }
 
 /* ---- writing a file ---- */
@@ -292,8 +292,8 @@ void snapshot_cron(void)
 int snapshot_shutdown_save(int flags)
 {
     kill_child();
-    int wanted = (flags & SHUTDOWN_SAVE) ||
-                 (cfg.save_params_count > 0 && !(flags & SHUTDOWN_NOSAVE));
+    int wanted =
+        (flags & SHUTDOWN_SAVE) || (cfg.save_params_count > 0 && !(flags & SHUTDOWN_NOSAVE));
     if (!wanted)
         return 0;
     log_notice("Saving the final RDB snapshot before exiting.");
@@ -352,8 +352,8 @@ int snapshot_load(const char *filename)
     server.loading = 0;
     fclose(fp);
     if (rc < 0) {
-        log_warning("Bad RDB file %s at byte offset %llu: %s", filename,
-                    (unsigned long long)in.pos, in.err);
+        log_warning("Bad RDB file %s at byte offset %llu: %s", filename, (unsigned long long)in.pos,
+                    in.err);
         return -1;
     }
     server.rdb_last_load_keys_loaded = stats.keys_loaded;

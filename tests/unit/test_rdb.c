@@ -135,11 +135,13 @@ START_TEST(test_string_integer_encodings)
         {"-1", "\xc0\xff", 2},
         {"12345", "\xc1\x39\x30", 3},
         {"-2147483648", "\xc2\x00\x00\x00\x80", 5},
-        {"2147483648", "\x0a"
-                       "2147483648",
+        {"2147483648",
+         "\x0a"
+         "2147483648",
          11},
-        {"007", "\x03"
-                "007",
+        {"007",
+         "\x03"
+         "007",
          4},
         {"+1", "\x02+1", 3},
     };
@@ -186,7 +188,8 @@ START_TEST(test_forged_lengths_fail_cleanly)
     /* A 2^40-byte string, an LZF blob claiming a huge expansion, an
      * unknown length encoding, an unknown string encoding. */
     static const char *const inputs[] = {
-        "\x81\x00\x00\x01\x00\x00\x00\x00\x00" "abc",
+        "\x81\x00\x00\x01\x00\x00\x00\x00\x00"
+        "abc",
         "\xc3\x02\x80\x10\x00\x00\x00xx",
         "\x82",
         "\xc5",
@@ -360,23 +363,51 @@ START_TEST(test_bad_values_rejected)
 {
     struct rdb_in in;
     /* hash listpack blob that is not a listpack */
-    ck_assert_ptr_null(read_bytes(RDB_TYPE_HASH_LISTPACK, "\x03" "abc", 4, &in));
+    ck_assert_ptr_null(read_bytes(RDB_TYPE_HASH_LISTPACK,
+                                  "\x03"
+                                  "abc",
+                                  4, &in));
     ck_assert(in.err[0]);
     /* plain hash with a repeated field */
-    ck_assert_ptr_null(read_bytes(RDB_TYPE_HASH, "\x02\x01" "a\x01" "1\x01" "a\x01" "2", 10, &in));
+    ck_assert_ptr_null(read_bytes(RDB_TYPE_HASH,
+                                  "\x02\x01"
+                                  "a\x01"
+                                  "1\x01"
+                                  "a\x01"
+                                  "2",
+                                  10, &in));
     ck_assert(strstr(in.err, "Duplicate"));
     /* empty hash: not an error, but no value */
     ck_assert_ptr_null(read_bytes(RDB_TYPE_HASH, "\x00", 1, &in));
     ck_assert_int_eq(in.empty_key, 1);
     ck_assert(!in.err[0]);
     /* zset with a NaN score, and with a repeated member */
-    ck_assert_ptr_null(read_bytes(RDB_TYPE_ZSET, "\x01\x01" "a\xfd", 4, &in));
-    ck_assert_ptr_null(read_bytes(RDB_TYPE_ZSET, "\x02\x01" "a\x01" "1\x01" "a\x01" "2", 10, &in));
+    ck_assert_ptr_null(read_bytes(RDB_TYPE_ZSET,
+                                  "\x01\x01"
+                                  "a\xfd",
+                                  4, &in));
+    ck_assert_ptr_null(read_bytes(RDB_TYPE_ZSET,
+                                  "\x02\x01"
+                                  "a\x01"
+                                  "1\x01"
+                                  "a\x01"
+                                  "2",
+                                  10, &in));
     /* string score that is not a number */
-    ck_assert_ptr_null(read_bytes(RDB_TYPE_ZSET, "\x01\x01" "a\x02" "1x", 6, &in));
+    ck_assert_ptr_null(read_bytes(RDB_TYPE_ZSET,
+                                  "\x01\x01"
+                                  "a\x02"
+                                  "1x",
+                                  6, &in));
     /* quicklist 2 with an unknown container and with a bad listpack */
-    ck_assert_ptr_null(read_bytes(RDB_TYPE_LIST_QUICKLIST_2, "\x01\x07\x01" "a", 4, &in));
-    ck_assert_ptr_null(read_bytes(RDB_TYPE_LIST_QUICKLIST_2, "\x01\x02\x03" "abc", 6, &in));
+    ck_assert_ptr_null(read_bytes(RDB_TYPE_LIST_QUICKLIST_2,
+                                  "\x01\x07\x01"
+                                  "a",
+                                  4, &in));
+    ck_assert_ptr_null(read_bytes(RDB_TYPE_LIST_QUICKLIST_2,
+                                  "\x01\x02\x03"
+                                  "abc",
+                                  6, &in));
     /* streams and modules are refused by name */
     ck_assert_ptr_null(read_bytes(RDB_TYPE_STREAM_LISTPACKS_2, "\x00", 1, &in));
     ck_assert(strstr(in.err, "Stream"));
@@ -430,12 +461,12 @@ START_TEST(test_ziplist_conversion)
     lp_free(lp);
 
     /* Integer encodings: int8 -5, int16 300, int24 -70000, immediate 7. */
-    static const unsigned char ints[] = {
-        22, 0, 0, 0, 20, 0, 0, 0, 4, 0,       /* header (tail fixed below) */
-        0x00, 0xFE, 0xFB,                     /* int8 -5 */
-        0x03, 0xC0, 0x2C, 0x01,               /* int16 300 */
-        0x04, 0xF0, 0x90, 0xEE, 0xFE,         /* int24 -70000 */
-        0x05, 0xF8, 0xFF};
+    static const unsigned char ints[] = {22,   0,    0,    0,    20,
+                                         0,    0,    0,    4,    0, /* header (tail fixed below) */
+                                         0x00, 0xFE, 0xFB,          /* int8 -5 */
+                                         0x03, 0xC0, 0x2C, 0x01,    /* int16 300 */
+                                         0x04, 0xF0, 0x90, 0xEE, 0xFE, /* int24 -70000 */
+                                         0x05, 0xF8, 0xFF};
     unsigned char copy[sizeof ints];
     memcpy(copy, ints, sizeof ints);
     uint32_t total = sizeof ints, tail = 22;
@@ -463,13 +494,13 @@ START_TEST(test_ziplist_malformed)
         size_t off;
         unsigned char val;
     } damage[] = {
-        {0, 0x50},        /* total bytes */
-        {4, 0x0B},        /* tail offset */
-        {8, 9},           /* count */
-        {10, 5},          /* first prevlen must be 0 */
-        {11, 0x3F},       /* string length past the end */
-        {11, 0xC5},       /* unknown encoding */
-        {13, 0x09},       /* second entry's prevlen */
+        {0, 0x50},  /* total bytes */
+        {4, 0x0B},  /* tail offset */
+        {8, 9},     /* count */
+        {10, 5},    /* first prevlen must be 0 */
+        {11, 0x3F}, /* string length past the end */
+        {11, 0xC5}, /* unknown encoding */
+        {13, 0x09}, /* second entry's prevlen */
     };
     for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
         memcpy(bad, zl, size);

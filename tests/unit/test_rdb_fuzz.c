@@ -103,12 +103,8 @@ static size_t mutate(unsigned char *p, size_t len, size_t cap)
     for (int e = 0; e < edits && len > 10; e++) {
         size_t pos = 9 + rng() % (len - 9);
         switch (rng() % 4) {
-        case 0:
-            p[pos] = (unsigned char)rng();
-            break;
-        case 1:
-            p[pos] ^= (unsigned char)(1u << (rng() % 8));
-            break;
+        case 0: p[pos] = (unsigned char)rng(); break;
+        case 1: p[pos] ^= (unsigned char)(1u << (rng() % 8)); break;
         case 2:
             if (len < cap) {
                 memmove(p + pos + 1, p + pos, len - pos);
