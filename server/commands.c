@@ -7,11 +7,13 @@
  */
 #include "commands.h"
 
+#include "blocking.h"
 #include "client.h"
 #include "command_families.h"
 #include "latency.h"
 #include "log.h"
 #include "mem.h"
+#include "monitor.h"
 #include "mtime.h"
 #include "multi.h"
 #include "propagate.h"
@@ -224,7 +226,9 @@ static int denied_by_disk_error(struct client *c)
 
 int commands_process(struct client *c)
 {
-    c->cmd = commands_lookup_argv(c->argc, c->argv);
+    /* Like Redis, CLIENT LIST's cmd= names the command being run, even one
+     * rejected below, and "NULL" after an unknown one. */
+    c->cmd = c->lastcmd = commands_lookup_argv(c->argc, c->argv);
     if (!c->cmd) {
         reject_unknown(c);
         return 0;
@@ -267,6 +271,9 @@ int commands_process(struct client *c)
         return 0;
     }
     commands_call(c);
+    /* Keys the command (or a whole EXEC) made ready are served before the
+     * next command runs, as Redis does. */
+    blocking_handle_ready_keys();
     return 0;
 }
 
@@ -297,9 +304,9 @@ void commands_call(struct client *c)
     slowlog_observe(c, (long long)duration);
     latency_observe_command(cmd, (long long)duration);
     server.stat.numcommands++;
+    monitor_feed(c);
     if (nested)
         return;
-    c->lastcmd = cmd;
     c->commands_processed++;
 
     /* CLIENT REPLY SKIP silences exactly the command after it. */

@@ -2,6 +2,7 @@
  * `--name value` overrides, exactly as redis-server takes them), sets up
  * the process, opens the listeners and runs the event loop. */
 #include "bio.h"
+#include "blocking.h"
 #include "command_info.h"
 #include "commands.h"
 #include "info.h"
@@ -10,16 +11,21 @@
 #include "config_file.h"
 #include "log.h"
 #include "mem.h"
+#include "monitor.h"
 #include "mtime.h"
 #include "multi.h"
 #include "networking.h"
 #include "object.h"
 #include "pubsub.h"
 #include "server.h"
+#include "shutdown.h"
 #include "snapshot.h"
 #include "t_hash.h"
+#include "t_list.h"
 #include "t_zset.h"
+#include "t_set.h"
 
+#include <locale.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,19 +127,39 @@ static void init_server_state(void)
     server.active_expire_enabled = 1;
     server.lastsave = server.unixtime;
     snapshot_init();
+    shutdown_set_save_hook(snapshot_shutdown_save);
     static const struct dict_type errors_type = {.key_free = vstr_free};
     server.errors = dict_new(&errors_type);
     obj_init_shared();
     hash_init();
+    list_init();
     zset_init();
+    set_init();
     db_init_all();
     bio_init();
+    blocking_init();
     pubsub_init();
     multi_init();
     commands_init();
     config_cmd_init();
     command_info_init();
     server.quicklist_packed_threshold = 1 << 30;
+    monitor_init();
+}
+
+/* Runs the loop until a shutdown request succeeds: a refused one (a save
+ * that failed) leaves the server serving. */
+static void run_until_shutdown(void)
+{
+    for (;;) {
+        ev_run(server.loop, 0);
+        if (server.shutdown_asap && server_prepare_shutdown(server.shutdown_flags) == 0)
+            return;
+        if (server.shutdown_asap)
+            log_warning("Shutdown requested by signal failed; the server keeps running. "
+                        "Check the logs for the reason.");
+        server.shutdown_asap = 0;
+    }
 }
 
 int main(int argc, char **argv)
@@ -143,6 +169,8 @@ int main(int argc, char **argv)
     if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
         usage();
     umask(022);
+    /* SORT ... ALPHA collates replies by the environment's locale, as Redis does. */
+    setlocale(LC_COLLATE, "");
     init_random_ids();
     server.executable = argv[0];
     config_init_defaults();
@@ -166,8 +194,6 @@ int main(int argc, char **argv)
         exit(1);
     write_pidfile();
     log_notice("Ready to accept connections");
-    ev_run(server.loop, 0);
-    if (server_prepare_shutdown(server.shutdown_flags) < 0)
-        return 1;
+    run_until_shutdown();
     return 0;
 }

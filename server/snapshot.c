@@ -297,11 +297,7 @@ int snapshot_shutdown_save(int flags)
     if (!wanted)
         return 0;
     log_notice("Saving the final RDB snapshot before exiting.");
-    if (snapshot_save(cfg.dbfilename) < 0) {
-        log_warning("Error trying to save the DB, can't exit.");
-        return -1;
-    }
-    return 0;
+    return snapshot_save(cfg.dbfilename);
 }
 
 /* ---- loading ---- */

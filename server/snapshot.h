@@ -32,9 +32,9 @@ void snapshot_load_at_start(void);
 
 /* From the server cron: starts a BGSAVE when a save point is reached. */
 void snapshot_cron(void);
-/* The shutdown save step: kills a running child and saves when SAVE was
- * asked for, or save points exist and NOSAVE was not.  0, or -1 when the
- * save failed. */
+/* The shutdown save step (a shutdown_save_fn, see shutdown.h): kills a
+ * running child and saves when SAVE was asked for, or save points exist
+ * and NOSAVE was not.  0, or -1 when the save failed. */
 int snapshot_shutdown_save(int flags);
 /* 1 when stop-writes-on-bgsave-error refuses writes (the last background
  * save failed and save points are configured). */
