@@ -18,6 +18,8 @@
 #include "rdb_legacy.h"
 #include "server.h"
 #include "t_hash.h"
+#include "t_list.h"
+#include "t_set.h"
 #include "t_zset.h"
 
 #include <math.h>
@@ -48,6 +50,13 @@ static int rdb_hash_type(const vobj *o)
     return o->encoding == OBJ_ENC_HT ? RDB_TYPE_HASH : -1;
 }
 
+static int rdb_set_type(const vobj *o)
+{
+    if (o->encoding == OBJ_ENC_INTSET)
+        return RDB_TYPE_SET_INTSET;
+    return o->encoding == OBJ_ENC_HT ? RDB_TYPE_SET : -1;
+}
+
 static int rdb_zset_type(const vobj *o)
 {
     if (o->encoding == OBJ_ENC_LISTPACK)
@@ -61,6 +70,7 @@ int rdb_value_type(const vobj *o)
     case OBJ_STRING: return RDB_TYPE_STRING;
     case OBJ_LIST: return rdb_list_type(o);
     case OBJ_HASH: return rdb_hash_type(o);
+    case OBJ_SET: return rdb_set_type(o);
     case OBJ_ZSET: return rdb_zset_type(o);
     default: return -1;
     }
@@ -128,6 +138,22 @@ static int write_hash(struct rdb_out *out, const vobj *o)
     return rc;
 }
 
+static int write_set(struct rdb_out *out, const vobj *o)
+{
+    if (o->encoding == OBJ_ENC_INTSET)
+        return rdb_write_string(out, o->ptr, intset_blob_len(o->ptr));
+    if (rdb_write_len(out, set_type_size(o)) < 0)
+        return -1;
+    struct set_iter it;
+    struct set_elem e;
+    int rc = 0;
+    set_iter_init(&it, (vobj *)o);
+    while (rc == 0 && set_iter_next(&it, &e) == 0)
+        rc = rdb_write_string(out, e.p, e.len);
+    set_iter_release(&it);
+    return rc;
+}
+
 static int write_binary_double(struct rdb_out *out, double d)
 {
     unsigned char buf[8];
@@ -161,6 +187,7 @@ int rdb_write_value(struct rdb_out *out, const vobj *o)
     case OBJ_STRING: return write_string_value(out, o);
     case OBJ_LIST: return write_list(out, o);
     case OBJ_HASH: return write_hash(out, o);
+    case OBJ_SET: return write_set(out, o);
     case OBJ_ZSET: return write_zset(out, o);
     default: return -1;
     }
@@ -221,18 +248,12 @@ static vobj *read_string_value(struct rdb_in *in)
     return o;
 }
 
-static vobj *new_list(void)
-{
-    return obj_new(OBJ_LIST, OBJ_ENC_QUICKLIST,
-                   quicklist_new(cfg.list_max_listpack_size, cfg.list_compress_depth));
-}
-
 static vobj *read_plain_list(struct rdb_in *in)
 {
     uint64_t n;
     if (read_count(in, &n) < 0)
         return NULL;
-    vobj *o = new_list();
+    vobj *o = list_type_create();
     for (uint64_t i = 0; i < n; i++) {
         vstr s = rdb_read_string(in);
         if (!s)
@@ -255,7 +276,7 @@ static vobj *read_ziplist_list(struct rdb_in *in)
     mem_free(zl);
     if (!lp)
         return fail_value(in, NULL, "Invalid ziplist in list value");
-    vobj *o = new_list();
+    vobj *o = list_type_create();
     unsigned char buf[LP_INTBUF_SIZE];
     for (unsigned char *p = lp_first(lp); p; p = lp_next(lp, p)) {
         uint32_t len;
@@ -305,7 +326,7 @@ static vobj *read_quicklist(struct rdb_in *in, int version)
     uint64_t nodes;
     if (read_count(in, &nodes) < 0)
         return NULL;
-    vobj *o = new_list();
+    vobj *o = list_type_create();
     for (uint64_t i = 0; i < nodes; i++) {
         unsigned char *lp = read_quicklist_node(in, version);
         if (!lp)
@@ -379,6 +400,44 @@ static vobj *read_plain_hash(struct rdb_in *in)
             return fail_value(in, o, "Duplicate hash fields detected");
     }
     return n ? o : empty_key(in, o);
+}
+
+/* ---- sets ---- */
+
+static vobj *read_plain_set(struct rdb_in *in)
+{
+    uint64_t n;
+    if (read_count(in, &n) < 0)
+        return NULL;
+    if (n == 0)
+        return empty_key(in, NULL);
+    vobj *o = NULL;
+    for (uint64_t i = 0; i < n; i++) {
+        vstr m = rdb_read_string(in);
+        if (!m)
+            return fail_value(in, o, "Truncated set");
+        if (!o)
+            o = set_type_create(m, vstr_len(m), n < SIZE_HINT_CAP ? n : SIZE_HINT_CAP);
+        int added = set_type_add(o, m, vstr_len(m));
+        vstr_free(m);
+        if (!added)
+            return fail_value(in, o, "Duplicate set members detected");
+    }
+    return o;
+}
+
+static vobj *read_intset(struct rdb_in *in)
+{
+    size_t size;
+    unsigned char *blob = read_blob(in, &size);
+    if (!blob)
+        return NULL;
+    note_validation(in);
+    if (intset_validate(blob, size, 1) < 0) {
+        mem_free(blob);
+        return fail_value(in, NULL, "Invalid intset");
+    }
+    return set_type_from_intset((intset *)blob);
 }
 
 /* ---- sorted sets ---- */
@@ -484,6 +543,8 @@ vobj *rdb_read_value(struct rdb_in *in, int type)
     case RDB_TYPE_LIST_ZIPLIST: return read_ziplist_list(in);
     case RDB_TYPE_LIST_QUICKLIST: return read_quicklist(in, 1);
     case RDB_TYPE_LIST_QUICKLIST_2: return read_quicklist(in, 2);
+    case RDB_TYPE_SET: return read_plain_set(in);
+    case RDB_TYPE_SET_INTSET: return read_intset(in);
     case RDB_TYPE_ZSET:
     case RDB_TYPE_ZSET_2: return read_plain_zset(in, type);
     case RDB_TYPE_ZSET_ZIPLIST:
