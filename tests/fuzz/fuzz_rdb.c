@@ -6,24 +6,19 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
-#include "quicklist.h"
 #include "rdb.h"
 #include "server.h"
 #include "t_hash.h"
+#include "t_list.h"
+#include "t_set.h"
 #include "t_zset.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
-static void free_list_value(vobj *o)
-{
-    quicklist_free(o->ptr);
-}
-
 static void init_once(void)
 {
     static int done;
-    static const struct obj_type_ops list_ops = {.free = free_list_value};
     if (done)
         return;
     done = 1;
@@ -32,8 +27,8 @@ static void init_once(void)
     obj_init_shared();
     hash_init();
     zset_init();
-    if (!obj_type_ops(OBJ_LIST))
-        obj_register_type(OBJ_LIST, &list_ops);
+    list_init();
+    set_init();
     db_init_all();
     server_update_cached_time();
     cfg.hash_max_listpack_entries = 8;

@@ -13,6 +13,8 @@
 #include "rdb_legacy.h"
 #include "server.h"
 #include "t_hash.h"
+#include "t_list.h"
+#include "t_set.h"
 #include "t_zset.h"
 
 #include <check.h>
@@ -21,20 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Lists are built here before the list type exists on every branch: give
- * them a free function when nobody registered one. */
-static void free_list_value(vobj *o)
-{
-    quicklist_free(o->ptr);
-}
-
-static void register_list_type(void)
-{
-    static const struct obj_type_ops ops = {.free = free_list_value};
-    if (!obj_type_ops(OBJ_LIST))
-        obj_register_type(OBJ_LIST, &ops);
-}
-
 static void setup(void)
 {
     config_init_defaults();
@@ -42,7 +30,8 @@ static void setup(void)
     obj_init_shared();
     hash_init();
     zset_init();
-    register_list_type();
+    list_init();
+    set_init();
     db_init_all();
     server_update_cached_time();
 }
@@ -315,13 +304,14 @@ END_TEST
 
 static vobj *make_list(int n, int compress)
 {
-    quicklist *ql = quicklist_new(cfg.list_max_listpack_size, compress);
+    cfg.list_compress_depth = compress;
+    vobj *o = list_type_create();
     char v[64];
     for (int i = 0; i < n; i++) {
         int len = snprintf(v, sizeof v, i % 3 ? "element-%d" : "%d", i);
-        quicklist_push_tail(ql, v, (size_t)len);
+        list_type_push(o, LIST_TAIL, v, (size_t)len);
     }
-    return obj_new(OBJ_LIST, OBJ_ENC_QUICKLIST, ql);
+    return o;
 }
 
 static void assert_list_equal(vobj *a, vobj *b)
@@ -353,6 +343,41 @@ START_TEST(test_round_trip_lists)
             obj_decr_ref(o);
             obj_decr_ref(back);
         }
+    }
+}
+END_TEST
+
+static vobj *make_set(int n, int strings)
+{
+    char m[32];
+    snprintf(m, sizeof m, strings ? "s0" : "0");
+    vobj *o = set_type_create(m, strlen(m), (size_t)n);
+    for (int i = 0; i < n; i++) {
+        snprintf(m, sizeof m, strings ? "s%d" : "%d", i * 7 - 100);
+        set_type_add(o, m, strlen(m));
+    }
+    return o;
+}
+
+START_TEST(test_round_trip_sets)
+{
+    vobj *small = make_set(10, 0), *big = make_set(1000, 0), *strs = make_set(20, 1);
+    ck_assert_uint_eq(small->encoding, OBJ_ENC_INTSET);
+    ck_assert_uint_eq(big->encoding, OBJ_ENC_HT);
+    ck_assert_uint_eq(strs->encoding, OBJ_ENC_HT);
+    vobj *all[] = {small, big, strs};
+    for (int i = 0; i < 3; i++) {
+        vobj *back = round_trip(all[i]);
+        ck_assert_uint_eq(back->encoding, all[i]->encoding);
+        ck_assert_uint_eq(set_type_size(back), set_type_size(all[i]));
+        struct set_iter it;
+        struct set_elem e;
+        set_iter_init(&it, all[i]);
+        while (set_iter_next(&it, &e) == 0)
+            ck_assert(set_type_is_member(back, e.p, e.len));
+        set_iter_release(&it);
+        obj_decr_ref(back);
+        obj_decr_ref(all[i]);
     }
 }
 END_TEST
@@ -408,6 +433,17 @@ START_TEST(test_bad_values_rejected)
                                   "\x01\x02\x03"
                                   "abc",
                                   6, &in));
+    /* sets: a repeated member, an intset out of order, an empty intset */
+    ck_assert_ptr_null(read_bytes(RDB_TYPE_SET,
+                                  "\x02\x01"
+                                  "a\x01"
+                                  "a",
+                                  5, &in));
+    ck_assert(strstr(in.err, "Duplicate"));
+    ck_assert_ptr_null(read_bytes(RDB_TYPE_SET_INTSET,
+                                  "\x0c\x02\x00\x00\x00\x02\x00\x00\x00\x05\x00\x03\x00", 13, &in));
+    ck_assert_ptr_null(
+        read_bytes(RDB_TYPE_SET_INTSET, "\x08\x02\x00\x00\x00\x00\x00\x00\x00", 9, &in));
     /* streams and modules are refused by name */
     ck_assert_ptr_null(read_bytes(RDB_TYPE_STREAM_LISTPACKS_2, "\x00", 1, &in));
     ck_assert(strstr(in.err, "Stream"));
@@ -663,6 +699,7 @@ int main(void)
     tcase_add_test(tc, test_round_trip_hashes);
     tcase_add_test(tc, test_round_trip_zsets);
     tcase_add_test(tc, test_round_trip_lists);
+    tcase_add_test(tc, test_round_trip_sets);
     tcase_add_test(tc, test_bad_values_rejected);
     tcase_add_test(tc, test_ziplist_conversion);
     tcase_add_test(tc, test_ziplist_malformed);

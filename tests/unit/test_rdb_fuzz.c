@@ -9,10 +9,11 @@
 #include "listpack.h"
 #include "log.h"
 #include "mem.h"
-#include "quicklist.h"
 #include "rdb.h"
 #include "server.h"
 #include "t_hash.h"
+#include "t_list.h"
+#include "t_set.h"
 #include "t_zset.h"
 
 #include <check.h>
@@ -29,23 +30,15 @@ static uint32_t rng(void)
     return (uint32_t)(rng_state >> 33);
 }
 
-/* Mutants may turn a value into a list before the list type is
- * registered on every branch: give lists a free function if needed. */
-static void free_list_value(vobj *o)
-{
-    quicklist_free(o->ptr);
-}
-
 static void setup(void)
 {
-    static const struct obj_type_ops list_ops = {.free = free_list_value};
     config_init_defaults();
     log_set_level(LOG_NOTHING);
     obj_init_shared();
     hash_init();
     zset_init();
-    if (!obj_type_ops(OBJ_LIST))
-        obj_register_type(OBJ_LIST, &list_ops);
+    list_init();
+    set_init();
     db_init_all();
     server_update_cached_time();
     /* Small limits: the seeds then hold listpack and big encodings both. */
@@ -77,6 +70,29 @@ static vobj *seed_zset(int n)
     return o;
 }
 
+static vobj *seed_list(int n)
+{
+    vobj *o = list_type_create();
+    char v[16];
+    for (int i = 0; i < n; i++) {
+        snprintf(v, sizeof v, i % 2 ? "%d" : "e%d", i);
+        list_type_push(o, LIST_TAIL, v, strlen(v));
+    }
+    return o;
+}
+
+static vobj *seed_set(int n, int strings)
+{
+    char m[16];
+    snprintf(m, sizeof m, strings ? "x" : "1");
+    vobj *o = set_type_create(m, strlen(m), (size_t)n);
+    for (int i = 0; i < n; i++) {
+        snprintf(m, sizeof m, strings ? "x%d" : "%d", i * 1000);
+        set_type_add(o, m, strlen(m));
+    }
+    return o;
+}
+
 static vstr seed_file(void)
 {
     struct db *db = db_get(0);
@@ -86,6 +102,9 @@ static vstr seed_file(void)
     db_add(db, "hb", 2, seed_hash(20));
     db_add(db, "zs", 2, seed_zset(4));
     db_add(db, "zb", 2, seed_zset(20));
+    db_add(db, "l", 1, seed_list(300));
+    db_add(db, "si", 2, seed_set(5, 0));
+    db_add(db, "ss", 2, seed_set(5, 1));
     db_set_expire(NULL, db, "s", 1, server.mstime + 100000);
     vstr buf = vstr_empty();
     struct rdb_out out;
@@ -153,7 +172,8 @@ END_TEST
 
 START_TEST(test_fuzz_single_values)
 {
-    vobj *seeds[] = {seed_hash(4), seed_hash(20), seed_zset(4), seed_zset(20)};
+    vobj *seeds[] = {seed_hash(4),  seed_hash(20),  seed_zset(4),  seed_zset(20),
+                     seed_list(50), seed_set(5, 0), seed_set(5, 1)};
     for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++) {
         vstr body = vstr_empty();
         struct rdb_out out;
