@@ -533,7 +533,7 @@ static int read_resize(struct rdb_in *in, struct db *db)
     uint64_t keys, expires;
     if (rdb_read_len(in, &keys, NULL) < 0 || rdb_read_len(in, &expires, NULL) < 0)
         return -1;
-    const uint64_t cap = 1 << 24;
+    const uint64_t cap = 1 << 20;
     dict_expand(db->keys, (size_t)(keys < cap ? keys : cap));
     dict_expand(db->expires, (size_t)(expires < cap ? expires : cap));
     return 0;
