@@ -127,10 +127,10 @@ static int write_file(const char *filename)
 int snapshot_save(const char *filename)
 {
     server.rdb_saves++;
-    if (write_file(filename) < 0) {
-        server.lastbgsave_failed = 1;
+    /* A failed foreground save is the caller's error to report; only a
+     * background failure stops writes. */
+    if (write_file(filename) < 0)
         return -1;
-    }
     server.dirty = 0;
     server.lastsave = time(NULL);
     server.lastbgsave_failed = 0;

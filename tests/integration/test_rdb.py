@@ -295,3 +295,28 @@ def test_garbage_without_checksum_never_crashes(server_factory, tmp_path):
             continue
         srv.client().dbsize()
         srv.stop()
+
+
+def test_unwritable_dir_fails_saves(server_factory, tmp_path):
+    work = tmp_path / "gone"
+    work.mkdir()
+    srv = start(server_factory, work, save=["3600", "1"], enable_protected_configs="yes")
+    c = srv.client()
+    c.set("k", "v")
+    shutil.rmtree(work)
+    conn = srv.raw()
+    assert conn.command("SAVE") == b"-ERR\r\n"
+    # Only a background save failing stops writes.
+    assert info(c)["rdb_last_bgsave_status"] == "ok"
+    assert c.set("k", "w")
+    assert conn.command("BGSAVE") == b"+Background saving started\r\n"
+    wait_bgsave_done(c)
+    assert info(c)["rdb_last_bgsave_status"] == "err"
+    with pytest.raises(redis.ResponseError, match="MISCONF"):
+        c.set("k", "w")
+    # The process's working directory is gone for good: point it elsewhere.
+    work.mkdir()
+    c.config_set("dir", str(work))
+    assert conn.command("SAVE") == b"+OK\r\n"
+    assert c.set("k", "w")
+    conn.close()
