@@ -18,6 +18,8 @@
 #include "object.h"
 #include "pubsub.h"
 #include "server.h"
+#include "shutdown.h"
+#include "snapshot.h"
 #include "t_hash.h"
 #include "t_list.h"
 #include "t_zset.h"
@@ -124,6 +126,8 @@ static void init_server_state(void)
     server.next_client_id = 1;
     server.active_expire_enabled = 1;
     server.lastsave = server.unixtime;
+    snapshot_init();
+    shutdown_set_save_hook(snapshot_shutdown_save);
     static const struct dict_type errors_type = {.key_free = vstr_free};
     server.errors = dict_new(&errors_type);
     obj_init_shared();
@@ -189,10 +193,11 @@ int main(int argc, char **argv)
         log_warning("Failed to configure TLS. Check logs for more info.");
         exit(1);
     }
+    log_notice("Server initialized");
+    snapshot_load_at_start();
     if (networking_listen() < 0)
         exit(1);
     write_pidfile();
-    log_notice("Server initialized");
     log_notice("Ready to accept connections");
     run_until_shutdown();
     return 0;
