@@ -382,25 +382,22 @@ def test_startup_fails_on_incomplete_config(certs, tmp_path, missing, logged):
     assert "Failed to configure TLS. Check logs for more info." in out
 
 
-def non_loopback_address():
-    """An IPv4 address of this host that is not loopback, or None."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        try:
-            s.connect(("10.255.255.255", 1))
-            address = s.getsockname()[0]
-        except OSError:
-            return None
-    return None if address.startswith("127.") else address
+# Redis 7.0 trusts only 127.0.0.1 and ::1 as local peers, so a client whose
+# source address is 127.0.0.2 is "remote" while all traffic stays on loopback.
+REMOTE_LOOKING_SOURCE = "127.0.0.2"
 
 
 def test_protected_mode_refusal_is_sent_over_tls(server_factory, certs):
-    address = non_loopback_address()
-    if address is None:
-        pytest.skip("no non-loopback IPv4 address to connect from")
-    srv = server_factory(tls_config(certs, bind=["127.0.0.1", address]))
-    client = tls_client(srv, certs)
-    client.connection_pool.connection_kwargs["host"] = address
-    with pytest.raises(redis.RedisError, match="DENIED Redis is running in protected mode"):
-        client.ping()
-    client.close()
+    srv = server_factory(tls_config(certs, bind=["127.0.0.1", REMOTE_LOOKING_SOURCE]))
+    context = ssl.create_default_context(cafile=str(certs / "ca.crt"))
+    context.check_hostname = False
+    context.load_cert_chain(str(certs / "client.crt"), str(certs / "client.key"))
+    with socket.socket() as plain:
+        plain.settimeout(10)
+        plain.bind((REMOTE_LOOKING_SOURCE, 0))
+        plain.connect((REMOTE_LOOKING_SOURCE, tls_port(srv)))
+        with context.wrap_socket(plain) as conn:
+            conn.sendall(b"PING\r\n")
+            reply = conn.recv(200)
+    assert reply.startswith(b"-DENIED Redis is running in protected mode")
     assert srv.client().ping()
