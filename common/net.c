@@ -269,6 +269,5 @@ void net_format_addr(char *buf, size_t len, const char *ip, int port)
 
 int net_is_loopback(const char *ip)
 {
-    return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
-           strncmp(ip, "::ffff:127.", 11) == 0;
+    return strcmp(ip, "127.0.0.1") == 0 || strcmp(ip, "::1") == 0;
 }

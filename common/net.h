@@ -32,7 +32,8 @@ int net_peer_name(int fd, char *ip, size_t iplen, int *port);
 int net_sock_name(int fd, char *ip, size_t iplen, int *port);
 /* "ip:port", or "[ip]:port" for IPv6, as Redis prints addresses. */
 void net_format_addr(char *buf, size_t len, const char *ip, int port);
-/* True if the peer address is loopback (protected-mode). */
+/* True for the two addresses protected mode trusts, exactly as Redis 7.0:
+ * 127.0.0.1 and ::1 (another 127.x peer counts as remote). */
 int net_is_loopback(const char *ip);
 
 #endif

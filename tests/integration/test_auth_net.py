@@ -91,9 +91,44 @@ def test_protected_mode_is_accepted(server_factory, raw):
     assert conn.command("CONFIG", "SET", "protected-mode", "no") == b"+OK\r\n"
 
 
+# Redis 7.0 trusts only 127.0.0.1 and ::1: a peer at 127.0.0.2 is remote,
+# which tests protected mode without leaving loopback.
+REMOTE_LOOKING = "127.0.0.2"
+
+
+def _ping_from_remote_looking(port):
+    with socket.socket() as s:
+        s.settimeout(10)
+        s.bind((REMOTE_LOOKING, 0))
+        s.connect((REMOTE_LOOKING, port))
+        s.sendall(b"PING\r\n")
+        return s.recv(4096)
+
+
+@pytest.mark.parametrize("config, refused", [
+    ({}, True),
+    ({"requirepass": "pw"}, False),
+    ({"protected-mode": "no"}, False),
+])
+def test_protected_mode_refuses_remote_peers(server_factory, config, refused):
+    srv = server_factory({"bind": ["127.0.0.1", REMOTE_LOOKING], **config})
+    reply = _ping_from_remote_looking(srv.port)
+    if refused:
+        assert reply.startswith(b"-DENIED Redis is running in protected mode because protected "
+                                b"mode is enabled and no password is set for the default user.")
+    else:
+        assert reply in (b"+PONG\r\n", b"-NOAUTH Authentication required.\r\n")
+    assert srv.client(password=config.get("requirepass")).ping()
+
+
 def test_maxclients(server_factory, raw):
     srv = server_factory({"maxclients": 3})
-    kept = [raw(srv) for _ in range(3)]
+    first = raw(srv)
+    # The harness's readiness probe may not be reaped yet: wait until the
+    # server counts only this connection before filling the other slots.
+    wait_until(lambda: b"connected_clients:1\r\n" in first.command("INFO", "clients"), 10,
+               message="the startup probe connection to close")
+    kept = [first] + [raw(srv) for _ in range(2)]
     for conn in kept:
         assert conn.command("PING") == b"+PONG\r\n"
     extra = raw(srv)

@@ -141,6 +141,7 @@ START_TEST(optional_bind_address)
     ck_assert(net_is_loopback("127.0.0.1"));
     ck_assert(net_is_loopback("::1"));
     ck_assert(!net_is_loopback("10.0.0.1"));
+    ck_assert(!net_is_loopback("127.0.0.2"));
     char buf[NET_ADDR_STR_LEN];
     net_format_addr(buf, sizeof buf, "::1", 6379);
     ck_assert_str_eq(buf, "[::1]:6379");
