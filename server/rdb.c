@@ -509,6 +509,10 @@ static int read_aux(struct rdb_in *in, struct rdb_load_stats *stats)
     } else if (!strcmp(key, "ctime") && numconv_to_ll(val, vstr_len(val), &v) == 0) {
         stats->ctime = v;
         log_notice("RDB age %lld seconds", (long long)time(NULL) - v);
+    } else if (!strcmp(key, "repl-id") && vstr_len(val) == sizeof stats->repl_id - 1) {
+        memcpy(stats->repl_id, val, sizeof stats->repl_id);
+    } else if (!strcmp(key, "repl-offset") && numconv_to_ll(val, vstr_len(val), &v) == 0) {
+        stats->repl_offset = v;
     } else if (!strcmp(key, "used-mem") && numconv_to_ll(val, vstr_len(val), &v) == 0) {
         stats->used_mem = v;
         log_notice("RDB memory usage when created %.2f Mb", (double)v / (1024 * 1024));
@@ -680,7 +684,7 @@ static int read_opcode(struct rdb_in *in, int type, struct db **db, struct key_m
 int rdb_read_dataset(struct rdb_in *in, int expire_keys, struct rdb_load_stats *stats)
 {
     memset(stats, 0, sizeof *stats);
-    stats->ctime = stats->used_mem = -1;
+    stats->ctime = stats->used_mem = stats->repl_offset = -1;
     int version = read_header(in);
     if (version < 0)
         return -1;

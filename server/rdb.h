@@ -162,6 +162,8 @@ struct rdb_load_stats {
     long long ctime;    /* the "ctime" AUX field, or -1 */
     long long used_mem; /* the "used-mem" AUX field, or -1 */
     char version[32];   /* the "redis-ver" AUX field, or "" */
+    char repl_id[41];   /* the "repl-id" AUX field, or "" */
+    long long repl_offset; /* the "repl-offset" AUX field, or -1 */
 };
 
 /* Reads a whole file into the (empty) databases.  Keys already expired

@@ -74,6 +74,8 @@ void repl_replica_start(const char *host, int port, int from_command);
 /* Back to primary: our stream forks (REPLICAOF NO ONE, FAILOVER). */
 void repl_replica_stop(void);
 int repl_replica_is_following(const char *host, int port);
+/* Our replid/offset came from disk: PSYNC with them. */
+void repl_replica_resume_history(void);
 int repl_replica_link_up(void);
 vstr repl_replica_info(vstr s);
 void repl_replica_role(struct client *c);

@@ -1,36 +1,32 @@
 /* repl_payload — full-sync images; see repl_payload.h.
  *
- * Until the RDB codec lands (branch rdb), only an empty data set can be
- * shipped: the image is a bare RDB 10 file (magic, EOF opcode, CRC-64)
- * and a primary holding keys refuses the full sync rather than send a
- * wrong image.  The load side accepts that bare image.
+ * The image is the RDB file format (rdb.c) written into a buffer, with
+ * the replication id and offset of the moment in its AUX fields, as Redis
+ * sends it; the replica parses it from memory.  Keys already past their
+ * TTL are kept: the primary's stream deletes them.
  */
 #include "repl_payload.h"
 
-#include "crc64.h"
 #include "db.h"
 #include "log.h"
 #include "mem.h"
-
-#include <string.h>
-
-#define RDB_MAGIC "REDIS0010"
-#define RDB_EOF 0xff
+#include "mtime.h"
+#include "rdb.h"
+#include "server.h"
 
 struct repl_payload *repl_payload_build(void)
 {
-    if (db_total_keys() > 0) {
-        log_warning("Full sync of a non-empty data set needs the RDB codec");
+    vstr data = vstr_empty();
+    struct rdb_out out;
+    rdb_out_init_buffer(&out, &data);
+    long long start = mtime_mstime();
+    if (rdb_write_dataset(&out) < 0) {
+        log_warning("Failed building the RDB payload for replication");
+        vstr_free(data);
         return NULL;
     }
-    vstr data = vstr_new(RDB_MAGIC, 9);
-    unsigned char eof = RDB_EOF;
-    data = vstr_cat(data, &eof, 1);
-    uint64_t crc = crc64(0, data, vstr_len(data));
-    unsigned char trailer[8];
-    for (int i = 0; i < 8; i++)
-        trailer[i] = (unsigned char)(crc >> (8 * i));
-    data = vstr_cat(data, trailer, 8);
+    log_notice("RDB payload of %zu bytes for replication built in %.3f seconds", vstr_len(data),
+               (double)(mtime_mstime() - start) / 1000);
     struct repl_payload *p = mem_malloc(sizeof *p);
     p->data = data;
     p->refs = 1;
@@ -53,10 +49,22 @@ void repl_payload_release(struct repl_payload *p)
 int repl_payload_load(const char *p, size_t len)
 {
     db_empty(-1, 0);
-    if (len != 18 || memcmp(p, RDB_MAGIC, 9) != 0 || (unsigned char)p[9] != RDB_EOF) {
-        log_warning("Failed trying to load the MASTER synchronization DB from memory: only "
-                    "empty data sets are supported without the RDB codec");
+    struct rdb_in_buffer src;
+    struct rdb_in in;
+    rdb_in_init_buffer(&in, &src, p, len);
+    in.checksum = 1;
+    struct rdb_load_stats stats;
+    server.loading = 1;
+    int rc = rdb_read_dataset(&in, 0, &stats);
+    server.loading = 0;
+    if (rc < 0) {
+        log_warning("Failed trying to load the MASTER synchronization DB from memory: byte "
+                    "offset %llu: %s",
+                    (unsigned long long)in.pos, in.err);
+        db_empty(-1, 0);
         return -1;
     }
+    log_notice("Done loading RDB, keys loaded: %lld, keys expired: %lld.", stats.keys_loaded,
+               stats.keys_expired);
     return 0;
 }

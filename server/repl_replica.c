@@ -538,6 +538,11 @@ void repl_replica_stop(void)
     repl_reset_stream_db();
 }
 
+void repl_replica_resume_history(void)
+{
+    ml.have_history = 1;
+}
+
 int repl_replica_is_following(const char *host, int port)
 {
     return server_is_replica() && cfg.replicaof_host && !strcasecmp(cfg.replicaof_host, host) &&

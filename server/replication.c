@@ -238,6 +238,24 @@ void replication_before_sleep(void)
     repl_primary_before_sleep();
 }
 
+void replication_restore_history(const char *replid, long long offset)
+{
+    if (cfg.replicaof_host) {
+        repl_set_history(replid, offset);
+        repl_replica_resume_history();
+        return;
+    }
+    /* Files always carry these fields; offset 0 means no replica ever
+     * followed, and no history is worth a backlog. */
+    if (offset == 0)
+        return;
+    memcpy(server.replid2, replid, RUN_ID_LEN);
+    server.replid2[RUN_ID_LEN] = '\0';
+    server.second_replid_offset = offset + 1;
+    server.master_repl_offset = offset;
+    repl_create_backlog();
+}
+
 void replication_init(void)
 {
     no_replicas_since = server.unixtime;

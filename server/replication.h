@@ -23,6 +23,11 @@ extern struct command replication_commands[];
 /* Registers the stream sink and hooks; starts following `replicaof` from
  * the configuration.  Called once at start-up, after the data is loaded. */
 void replication_init(void);
+/* At start-up, before replication_init(): the data set loaded from disk
+ * was saved at offset of the stream named replid.  A replica offers that
+ * history to its primary (PSYNC); a primary keeps it as its secondary id
+ * so its old replicas can continue (Redis's behaviour after a restart). */
+void replication_restore_history(const char *replid, long long offset);
 /* From the server cron (every tick): pings, acks, timeouts, reconnects. */
 void replication_cron(void);
 /* From the before-sleep hook: WAIT bookkeeping and replica acks. */

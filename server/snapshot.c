@@ -15,6 +15,7 @@
 #include "mem.h"
 #include "mtime.h"
 #include "rdb.h"
+#include "replication.h"
 #include "reply.h"
 #include "server.h"
 
@@ -320,6 +321,9 @@ static void log_progress(struct rdb_in *in)
                (unsigned long long)in->pos, (unsigned long long)lp->total, perc);
 }
 
+/* What the last successful load found (the replication history). */
+static struct rdb_load_stats last_load;
+
 int snapshot_load(const char *filename)
 {
     FILE *fp = fopen(filename, "r");
@@ -352,6 +356,7 @@ int snapshot_load(const char *filename)
                     in.err);
         return -1;
     }
+    last_load = stats;
     server.rdb_last_load_keys_loaded = stats.keys_loaded;
     server.rdb_last_load_keys_expired = stats.keys_expired;
     log_notice("Done loading RDB, keys loaded: %lld, keys expired: %lld.", stats.keys_loaded,
@@ -367,6 +372,8 @@ void snapshot_load_at_start(void)
         log_warning("Fatal error loading the DB, check server logs. Exiting.");
         exit(1);
     }
+    if (rc == 0 && last_load.repl_id[0] && last_load.repl_offset >= 0)
+        replication_restore_history(last_load.repl_id, last_load.repl_offset);
 }
 
 /* ---- commands ---- */
