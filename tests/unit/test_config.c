@@ -637,7 +637,7 @@ START_TEST(rewrite_keeps_buffer_limit_lines_by_class)
     ck_assert_msg(strncmp(text, "client-output-buffer-limit normal 1mb 1mb 1\n"
                                 "client-output-buffer-limit pubsub 32mb 8mb 60\n", 90) == 0,
                   "got:\n%s", text);
-    ck_assert_ptr_null(strstr(text, "replica"));
+    ck_assert_ptr_null(strstr(text, "client-output-buffer-limit replica"));
     vstr_free(text);
     vstr_free(path);
 }
