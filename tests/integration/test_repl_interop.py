@@ -65,7 +65,7 @@ def test_vigil_replica_of_redis(server_factory, redis_peer_factory, needs_rdb, d
 def test_mixed_chain_and_promotion(server_factory, redis_peer_factory, needs_rdb):
     """vigil -> redis -> vigil; then the redis replica is promoted and the
     old vigil primary follows it with a partial resync."""
-    top = server_factory(config=FAST)
+    top = server_factory(config=dict(FAST, **{"repl-ping-replica-period": 60}))
     middle = redis_peer_factory(config=FAST)
     follow(middle, top)
     leaf = server_factory(config=FAST)
