@@ -48,7 +48,7 @@ void repl_payload_release(struct repl_payload *p)
 
 int repl_payload_load(const char *p, size_t len)
 {
-    db_empty(-1, 0);
+    db_empty(-1, cfg.replica_lazy_flush);
     struct rdb_in_buffer src;
     struct rdb_in in;
     rdb_in_init_buffer(&in, &src, p, len);

@@ -15,6 +15,7 @@
  * exact bytes to our backlog and replicas: that advances our offset.
  */
 #include "client.h"
+#include "conn_tls.h"
 #include "failover.h"
 #include "log.h"
 #include "mem.h"
@@ -473,9 +474,18 @@ static void on_link_connected(struct conn *conn)
         retry_later();
 }
 
+/* tls-replication: the link speaks TLS through the same conn calls. */
+static struct conn *new_link_conn(void)
+{
+    const struct tls_context *ctx = networking_tls_context();
+    if (cfg.tls_replication && ctx)
+        return conn_tls_new(server.loop, ctx);
+    return conn_plain_new(server.loop);
+}
+
 static void connect_to_master(void)
 {
-    ml.conn = conn_plain_new(server.loop);
+    ml.conn = new_link_conn();
     log_notice("Connecting to MASTER %s:%d", cfg.replicaof_host, cfg.replicaof_port);
     if (conn_connect(ml.conn, cfg.replicaof_host, cfg.replicaof_port, cfg.bind_source_addr,
                      on_link_connected) < 0) {

@@ -1,13 +1,16 @@
 """Replication interop with Debian's redis-server 7.0.15, both ways: a
 redis-server replica of a vigil primary and a vigil replica of a
 redis-server primary, with disk and diskless full syncs, the stream under
-writes of every type, and a partial resync after CLIENT KILL TYPE master.
+writes of every type, a partial resync after CLIENT KILL TYPE master, mixed
+chains, and links over TLS (tls-replication).
 Datasets are compared with DEBUG DIGEST, which both compute alike."""
 import pytest
 
+import harness
 from harness import wait_until
 from test_replication import (FAST, dataset, digest, link_up, needs_rdb,  # noqa: F401
                               repl_info, wait_in_sync, write_every_type)
+from test_tls import certs  # noqa: F401  (the certificates fixture)
 
 
 def follow(replica, primary):
@@ -83,3 +86,26 @@ def test_mixed_chain_and_promotion(server_factory, redis_peer_factory, needs_rdb
     assert m.info("stats")["sync_full"] == full_before
     assert repl_info(t)["master_replid"] == repl_info(m)["master_replid"]
     assert digest(top) == digest(middle) == digest(leaf)
+
+
+@pytest.mark.parametrize("primary_kind", ["vigil", "redis"])
+def test_replication_over_tls(server_factory, redis_peer_factory, needs_rdb, certs,
+                              primary_kind):
+    """tls-replication: the link is TLS, to and from redis-server."""
+    tls = {"tls-cert-file": certs / "server.crt", "tls-key-file": certs / "server.key",
+           "tls-ca-cert-file": certs / "ca.crt", "tls-replication": "yes"}
+    factories = [server_factory, redis_peer_factory]
+    if primary_kind == "redis":
+        factories.reverse()
+    tls_port = harness.free_port()
+    primary = factories[0](config=dict(FAST, **tls, **{"tls-port": tls_port}))
+    p = primary.client()
+    write_every_type(p)
+    replica = factories[1](config=dict(FAST, **tls))
+    r = replica.client()
+    r.execute_command("REPLICAOF", "127.0.0.1", tls_port)
+    wait_until(lambda: link_up(r), timeout=15, message="TLS link up")
+    p.set("after", "tls")
+    wait_in_sync(primary, replica)
+    assert digest(replica) == digest(primary)
+    kill_link_and_resume(primary, replica)
