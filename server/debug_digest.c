@@ -116,20 +116,11 @@ static void digest_value(unsigned char *digest, struct db *db, const char *key, 
         mix_digest(digest, p, len);
         break;
     }
-    case OBJ_LIST:
-        digest_list(digest, o);
-        break;
-    case OBJ_SET:
-        digest_set(digest, o);
-        break;
-    case OBJ_ZSET:
-        digest_zset(digest, o);
-        break;
-    case OBJ_HASH:
-        digest_hash(digest, o);
-        break;
-    default:
-        break;
+    case OBJ_LIST: digest_list(digest, o); break;
+    case OBJ_SET: digest_set(digest, o); break;
+    case OBJ_ZSET: digest_zset(digest, o); break;
+    case OBJ_HASH: digest_hash(digest, o); break;
+    default: break;
     }
     if (db_get_expire(db, key, klen) != -1)
         xor_digest(digest, "!!expire!!", 10);

@@ -31,12 +31,9 @@ static struct {
 const char *failover_state_name(void)
 {
     switch (fo.state) {
-    case FAILOVER_WAIT_FOR_SYNC:
-        return "waiting-for-sync";
-    case FAILOVER_IN_PROGRESS:
-        return "failover-in-progress";
-    default:
-        return "no-failover";
+    case FAILOVER_WAIT_FOR_SYNC: return "waiting-for-sync";
+    case FAILOVER_IN_PROGRESS: return "failover-in-progress";
+    default: return "no-failover";
     }
 }
 

@@ -55,8 +55,8 @@ int repl_primary_has_replica(const char *ip, int port);
 int repl_primary_find_synced(char **ip, int *port);
 void repl_primary_role_list(struct client *c);
 vstr repl_primary_info(vstr s);
-void repl_primary_cron(void);  /* once a second */
-void repl_primary_tick(void);  /* every cron tick */
+void repl_primary_cron(void); /* once a second */
+void repl_primary_tick(void); /* every cron tick */
 void repl_primary_before_sleep(void);
 void repl_primary_client_freed(struct client *c);
 /* Blocked WAIT clients get an error: we are becoming a replica. */

@@ -264,8 +264,8 @@ static void begin_transfer(struct repl_client_state *rs, struct repl_payload *pa
 {
     rs->xfer_head = vstr_empty();
     if (!rs->old_protocol)
-        rs->xfer_head = vstr_catfmt(rs->xfer_head, "+FULLRESYNC %s %lld\r\n", server.replid,
-                                    offset);
+        rs->xfer_head =
+            vstr_catfmt(rs->xfer_head, "+FULLRESYNC %s %lld\r\n", server.replid, offset);
     if (cfg.repl_diskless_sync && rs->capa_eof) {
         random_mark(rs->xfer_tail);
         rs->xfer_tail_len = EOF_MARK_LEN;
@@ -478,8 +478,9 @@ void repl_replconf_command(struct client *c)
             state_of(c)->listening_port = (int)port;
         } else if (client_arg_is(c, j, "ip-address")) {
             if (client_arg_len(c, j + 1) >= IP_LEN) {
-                reply_error_fmt(c, "REPLCONF ip-address provided by replica instance is too "
-                                   "long: %zu bytes",
+                reply_error_fmt(c,
+                                "REPLCONF ip-address provided by replica instance is too "
+                                "long: %zu bytes",
                                 client_arg_len(c, j + 1));
                 return;
             }
@@ -675,13 +676,10 @@ void repl_primary_unblock_waiters(void)
 static const char *state_name(enum replica_state st)
 {
     switch (st) {
-    case RS_SEND_BULK:
-        return "send_bulk";
+    case RS_SEND_BULK: return "send_bulk";
     case RS_ONLINE:
-    case RS_WAIT_ACK:
-        return "online";
-    default:
-        return "wait_bgsave";
+    case RS_WAIT_ACK: return "online";
+    default: return "wait_bgsave";
     }
 }
 

@@ -395,12 +395,9 @@ static int handle_line(const char *line)
         if (line[0] == '-')
             log_notice("(Non critical) Master does not understand REPLCONF capa: %s", line);
         return send_psync();
-    case LINK_RECEIVE_PSYNC:
-        return line[0] ? handle_psync_reply(line) : 0;
-    case LINK_TRANSFER_HEADER:
-        return line[0] ? handle_bulk_header(line) : 0;
-    default:
-        return -1;
+    case LINK_RECEIVE_PSYNC: return line[0] ? handle_psync_reply(line) : 0;
+    case LINK_TRANSFER_HEADER: return line[0] ? handle_bulk_header(line) : 0;
+    default: return -1;
     }
 }
 
@@ -519,6 +516,7 @@ void repl_replica_start(const char *host, int port, int from_command)
     cfg.replicaof_host = copy;
     cfg.replicaof_port = port;
     server.masterhost_set = 1;
+    log_set_role('S');
     drop_master_client();
     close_handshake();
     if (was_primary)
@@ -539,6 +537,7 @@ void repl_replica_stop(void)
     cfg.replicaof_host = NULL;
     cfg.replicaof_port = 0;
     server.masterhost_set = 0;
+    log_set_role('M');
     drop_master_client();
     close_handshake();
     ml.state = LINK_NONE;
@@ -570,17 +569,12 @@ static const char *role_state_name(void)
 {
     switch (ml.state) {
     case LINK_NONE:
-    case LINK_CONNECT:
-        return "connect";
-    case LINK_CONNECTING:
-        return "connecting";
+    case LINK_CONNECT: return "connect";
+    case LINK_CONNECTING: return "connecting";
     case LINK_TRANSFER_HEADER:
-    case LINK_TRANSFER_BODY:
-        return "sync";
-    case LINK_CONNECTED:
-        return "connected";
-    default:
-        return "handshake";
+    case LINK_TRANSFER_BODY: return "sync";
+    case LINK_CONNECTED: return "connected";
+    default: return "handshake";
     }
 }
 
@@ -609,8 +603,7 @@ vstr repl_replica_info(vstr s)
                     "master_host:%s\r\nmaster_port:%d\r\nmaster_link_status:%s\r\n"
                     "master_last_io_seconds_ago:%lld\r\nmaster_sync_in_progress:%d\r\n"
                     "slave_read_repl_offset:%lld\r\nslave_repl_offset:%lld\r\n",
-                    cfg.replicaof_host, cfg.replicaof_port,
-                    repl_replica_link_up() ? "up" : "down",
+                    cfg.replicaof_host, cfg.replicaof_port, repl_replica_link_up() ? "up" : "down",
                     ml.master ? server.unixtime - ml.master->last_interaction : -1LL, in_sync,
                     read_offset(), offset);
     if (in_sync) {
@@ -645,8 +638,7 @@ static void check_timeouts(void)
         log_warning("Timeout receiving bulk data from MASTER... If the problem persists try to "
                     "set the 'repl-timeout' parameter in redis.conf to a larger value.");
         retry_later();
-    } else if (ml.master &&
-               server.unixtime - ml.master->last_interaction > cfg.repl_timeout) {
+    } else if (ml.master && server.unixtime - ml.master->last_interaction > cfg.repl_timeout) {
         log_warning("MASTER timeout: no data nor PING received...");
         drop_master_client();
         ml.state = LINK_CONNECT;

@@ -303,9 +303,9 @@ vstr replication_info(vstr s)
                     "master_repl_offset:%lld\r\nsecond_repl_offset:%lld\r\n"
                     "repl_backlog_active:%d\r\nrepl_backlog_size:%lld\r\n"
                     "repl_backlog_first_byte_offset:%lld\r\nrepl_backlog_histlen:%lld\r\n",
-                    failover_state_name(), server.replid, server.replid2,
-                    server.master_repl_offset, server.second_replid_offset, backlog != NULL,
-                    cfg.repl_backlog_size, backlog ? repl_backlog_first_offset(backlog) : 0,
+                    failover_state_name(), server.replid, server.replid2, server.master_repl_offset,
+                    server.second_replid_offset, backlog != NULL, cfg.repl_backlog_size,
+                    backlog ? repl_backlog_first_offset(backlog) : 0,
                     backlog ? repl_backlog_histlen(backlog) : 0);
     return s;
 }
