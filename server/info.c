@@ -280,12 +280,12 @@ static vstr section_memory(vstr s)
                     ratio(m.rss, m.active), (long long)m.rss - (long long)m.active,
                     ratio(m.rss, m.used), (long long)m.rss - (long long)m.used);
     return vstr_catfmt(s,
-                       "mem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\n"
-                       "mem_total_replication_buffers:0\r\nmem_clients_slaves:0\r\n"
+                       "mem_not_counted_for_evict:0\r\nmem_replication_backlog:%zu\r\n"
+                       "mem_total_replication_buffers:%zu\r\nmem_clients_slaves:0\r\n"
                        "mem_clients_normal:%zu\r\nmem_cluster_links:0\r\nmem_aof_buffer:0\r\n"
                        "mem_allocator:libc\r\nactive_defrag_running:0\r\n"
                        "lazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
-                       m.clients);
+                       replication_backlog_memory(), replication_backlog_memory(), m.clients);
 }
 
 static vstr section_persistence(vstr s)

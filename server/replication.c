@@ -109,6 +109,11 @@ void repl_reset_stream_db(void)
     stream_db = -1;
 }
 
+size_t replication_backlog_memory(void)
+{
+    return backlog ? repl_backlog_size(backlog) : 0;
+}
+
 /* What a PSYNC may continue from: an offset the backlog still covers. */
 int repl_backlog_serves(long long offset)
 {

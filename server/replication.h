@@ -33,6 +33,8 @@ void replication_cron(void);
 /* From the before-sleep hook: WAIT bookkeeping and replica acks. */
 void replication_before_sleep(void);
 
+/* Bytes held by the backlog (INFO memory's mem_replication_backlog). */
+size_t replication_backlog_memory(void);
 /* INFO's "replication" section. */
 vstr replication_info(vstr s);
 
