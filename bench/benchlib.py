@@ -7,6 +7,7 @@ running redis-benchmark and redis-cli under a watchdog, waiting on conditions wi
 medians, the machine description and table printing.
 """
 
+import datetime
 import os
 import shlex
 import shutil
@@ -347,3 +348,21 @@ def format_markdown_table(header, rows):
     for r in rows:
         lines.append("| " + " | ".join(str(c) for c in r) + " |")
     return "\n".join(lines)
+
+
+def print_tables(tables):
+    """[(caption, header, rows)]: each as a plain table, then all again in Markdown."""
+    for caption, header, rows in tables:
+        print()
+        print(caption + ":")
+        print()
+        print(format_text_table(header, rows))
+    print()
+    print("Markdown:")
+    for caption, header, rows in tables:
+        print()
+        print("%s, %s, %d cores, load average %.2f at the end:"
+              % (datetime.date.today().isoformat(), caption, os.cpu_count(),
+                 os.getloadavg()[0]))
+        print()
+        print(format_markdown_table(header, rows))

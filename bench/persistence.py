@@ -18,7 +18,6 @@ dump written, nothing appended): no figure is ever reported for something that d
 """
 
 import argparse
-import datetime
 import os
 import shlex
 import sys
@@ -182,23 +181,6 @@ def aof_part(args, servers):
     return caption, header, throughput.table_rows(results, args.runs)
 
 
-def print_tables(tables):
-    for caption, header, rows in tables:
-        print()
-        print(caption + ":")
-        print()
-        print(benchlib.format_text_table(header, rows))
-    print()
-    print("Markdown:")
-    for caption, header, rows in tables:
-        print()
-        print("%s, %s, %d cores, load average %.2f at the end:"
-              % (datetime.date.today().isoformat(), caption, os.cpu_count(),
-                 os.getloadavg()[0]))
-        print()
-        print(benchlib.format_markdown_table(header, rows))
-
-
 def main():
     args = parse_args()
     benchlib.install_signal_handlers()
@@ -214,7 +196,7 @@ def main():
             tables.append(rdb_part(args, rdb_servers))
         if "aof" in args.parts:
             tables.append(aof_part(args, aof_servers))
-        print_tables(tables)
+        benchlib.print_tables(tables)
         return 0
     except BenchError as e:
         print("persistence: %s" % e, file=sys.stderr)
