@@ -18,6 +18,7 @@ extern struct command latency_commands[];
 extern struct command debug_commands[];
 extern struct command server_cmds_commands[];
 extern struct command zset_commands[];
+extern struct command aof_commands[];
 
 static struct command *const command_families[] = {
     string_commands,
@@ -33,6 +34,7 @@ static struct command *const command_families[] = {
     debug_commands,
     server_cmds_commands,
     zset_commands,
+    aof_commands,
     NULL,
 };
 

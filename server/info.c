@@ -11,6 +11,8 @@
  */
 #include "info.h"
 
+#include "aof.h"
+
 #include "client.h"
 #include "config.h"
 #include "latency.h"
@@ -297,14 +299,7 @@ static vstr section_persistence(vstr s)
                     "rdb_saves:0\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:0\r\n"
                     "rdb_last_load_keys_loaded:0\r\n",
                     server.loading, server.dirty, server.lastsave);
-    return vstr_catfmt(s,
-                       "aof_enabled:%d\r\naof_rewrite_in_progress:0\r\n"
-                       "aof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\n"
-                       "aof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\n"
-                       "aof_rewrites:0\r\naof_rewrites_consecutive_failures:0\r\n"
-                       "aof_last_write_status:ok\r\naof_last_cow_size:0\r\n"
-                       "module_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
-                       cfg.appendonly);
+    return aof_info(s);
 }
 
 static vstr section_stats(vstr s)

@@ -1,6 +1,7 @@
 /* main — vigil-server's entry point: reads the configuration (a file and
  * `--name value` overrides, exactly as redis-server takes them), sets up
  * the process, opens the listeners and runs the event loop. */
+#include "aof.h"
 #include "bio.h"
 #include "command_info.h"
 #include "commands.h"
@@ -130,6 +131,17 @@ static void init_server_state(void)
     server.quicklist_packed_threshold = 1 << 30;
 }
 
+/* The AOF, when enabled, is the more complete record: it wins. */
+static void load_data(void)
+{
+    aof_init();
+    if (cfg.appendonly && aof_load_at_start() < 0) {
+        log_warning("Fatal error loading the DB, check server logs. Exiting.");
+        exit(1);
+    }
+    aof_open_at_start();
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version")))
@@ -158,6 +170,7 @@ int main(int argc, char **argv)
         exit(1);
     write_pidfile();
     log_notice("Server initialized");
+    load_data();
     log_notice("Ready to accept connections");
     ev_run(server.loop, 0);
     if (server_prepare_shutdown(server.shutdown_flags) < 0)

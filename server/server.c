@@ -2,6 +2,7 @@
  * and the shutdown sequence. */
 #include "server.h"
 
+#include "aof.h"
 #include "commands.h"
 #include "expire.h"
 #include "log.h"
@@ -42,6 +43,7 @@ int server_prepare_shutdown(int flags)
     (void)flags;
     log_warning("User requested shutdown...");
     networking_close_listeners();
+    aof_shutdown();
     if (cfg.pidfile && *cfg.pidfile)
         unlink(cfg.pidfile);
     log_warning("Vigil is now ready to exit, bye bye...");
@@ -91,6 +93,7 @@ static void on_cron(struct ev_loop *loop, ev_timer *w, int revents)
     track_peak_memory();
     networking_clients_cron();
     databases_cron();
+    aof_cron();
     if (server.pause_type && server.pause_end_ms <= server.mstime)
         server_unpause();
     server.cronloops++;
@@ -127,6 +130,9 @@ static void on_before_sleep(struct ev_loop *loop, ev_prepare *w, int revents)
     (void)revents;
     if (server.active_expire_enabled && !server_is_replica())
         expire_active_cycle(EXPIRE_CYCLE_FAST);
+    /* Replies go out only after the writes they acknowledge reached the
+     * AOF (and, with appendfsync always, the disk). */
+    aof_flush(0);
     networking_before_sleep();
 }
 
