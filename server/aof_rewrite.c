@@ -175,6 +175,10 @@ static int write_db(struct base_writer *w, struct db *db, long long now)
         }
         if (rc == 0)
             rc = sync_if_due(w);
+        /* Testing knob (rdb-key-save-delay): a rewrite slow enough to
+         * observe and to interrupt. */
+        if (cfg.rdb_key_save_delay > 0)
+            usleep((useconds_t)cfg.rdb_key_save_delay);
     }
     dict_iter_release(&it);
     return rc;
@@ -183,6 +187,8 @@ static int write_db(struct base_writer *w, struct db *db, long long now)
 static int write_dataset(struct base_writer *w)
 {
     long long now = mtime_mstime();
+    if (cfg.aof_timestamp_enabled)
+        fprintf(w->fp, "#TS:%lld\r\n", now / 1000);
     for (int i = 0; i < cfg.databases; i++) {
         struct db *db = db_get(i);
         if (db_size(db) == 0)
