@@ -96,6 +96,8 @@ static int open_append(const char *name, int truncate)
 
 /* ---------- background jobs ---------- */
 
+/* Only fsyncs of the file receiving writes are counted: they are what a
+ * write would queue behind.  Closing a retired file syncs it too. */
 static void fsync_job(void *fdp, void *close_after)
 {
     int fd = (int)(intptr_t)fdp;
@@ -105,12 +107,14 @@ static void fsync_job(void *fdp, void *close_after)
         atomic_store(&bio_fsync_errno, 0);
     if (close_after)
         close(fd);
-    atomic_fetch_sub(&fsyncs_in_flight, 1);
+    else
+        atomic_fetch_sub(&fsyncs_in_flight, 1);
 }
 
 static void submit_fsync(int fd, int close_after)
 {
-    atomic_fetch_add(&fsyncs_in_flight, 1);
+    if (!close_after)
+        atomic_fetch_add(&fsyncs_in_flight, 1);
     bio_submit(fsync_job, (void *)(intptr_t)fd, close_after ? (void *)1 : NULL);
 }
 

@@ -80,7 +80,9 @@ def test_everysec_loses_at_most_about_a_second(server_factory):
 
 
 def test_kill_during_rewrite_leaves_a_loadable_aof(server_factory):
-    srv = server_factory(dict(AOF_CONFIG, **{"rdb-key-save-delay": "10000"}))
+    # always: "during" is on disk before its reply, whatever bio is doing.
+    srv = server_factory(dict(AOF_CONFIG, appendfsync="always",
+                              **{"rdb-key-save-delay": "10000"}))
     c = srv.client()
     for i in range(200):
         c.set(f"k{i}", i)
