@@ -357,8 +357,8 @@ static int adopt_temp_incr(struct aof_manifest *m)
     vstr to = path_in_dir(aof_manifest_new_incr(m, cfg.appendfilename));
     int rc = rename(from, to);
     if (rc < 0)
-        log_warning("Error trying to rename the temporary AOF incr file %s into %s: %s", tmp,
-                    to, strerror(errno));
+        log_warning("Error trying to rename the temporary AOF incr file %s into %s: %s", tmp, to,
+                    strerror(errno));
     vstr_free(tmp);
     vstr_free(from);
     vstr_free(to);
@@ -371,8 +371,8 @@ static int install_base(struct aof_manifest *m, const char *tmp_path, int rdb)
     vstr path = path_in_dir(base);
     int rc = rename(tmp_path, path);
     if (rc < 0)
-        log_warning("Error trying to rename the temporary AOF base file %s into %s: %s",
-                    tmp_path, base, strerror(errno));
+        log_warning("Error trying to rename the temporary AOF base file %s into %s: %s", tmp_path,
+                    base, strerror(errno));
     else
         log_notice("Successfully renamed the temporary AOF base file %s into %s", tmp_path, base);
     vstr_free(path);

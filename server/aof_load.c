@@ -213,8 +213,8 @@ static int execute(struct replay *rp, int argc, vstr *argv)
         log_warning("Unknown command '%s' reading the append only file %s", argv[0], rp->path);
         rc = -1;
     } else if (!arity_ok(cmd, argc)) {
-        log_warning("Wrong number of arguments for '%s' reading the append only file %s",
-                    argv[0], rp->path);
+        log_warning("Wrong number of arguments for '%s' reading the append only file %s", argv[0],
+                    rp->path);
         rc = -1;
     } else {
         struct client *c = rp->client;

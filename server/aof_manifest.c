@@ -127,12 +127,8 @@ static int add_parsed(struct aof_manifest *m, struct aof_file f, vstr *err)
         m->incr_seq = f.seq;
         push_file(&m->incr, &m->incr_count, f);
         return 0;
-    case AOF_FILE_HISTORY:
-        push_file(&m->history, &m->history_count, f);
-        return 0;
-    default:
-        *err = vstr_from("Unknown AOF file type");
-        return -1;
+    case AOF_FILE_HISTORY: push_file(&m->history, &m->history_count, f); return 0;
+    default: *err = vstr_from("Unknown AOF file type"); return -1;
     }
 }
 
@@ -236,8 +232,8 @@ const char *aof_manifest_new_base(struct aof_manifest *m, const char *prefix, in
     m->base_seq++;
     m->base->seq = m->base_seq;
     m->base->type = AOF_FILE_BASE;
-    m->base->name = vstr_catfmt(vstr_empty(), "%s.%lld.base.%s", prefix, m->base_seq,
-                                rdb ? "rdb" : "aof");
+    m->base->name =
+        vstr_catfmt(vstr_empty(), "%s.%lld.base.%s", prefix, m->base_seq, rdb ? "rdb" : "aof");
     return m->base->name;
 }
 
@@ -315,8 +311,8 @@ int aof_manifest_load(const char *dir, const char *prefix, struct aof_manifest *
     int failed = ferror(fp);
     fclose(fp);
     if (failed || toobig) {
-        *err = vstr_from(toobig ? "The AOF manifest file is too large" :
-                                  "Fail to read AOF manifest");
+        *err =
+            vstr_from(toobig ? "The AOF manifest file is too large" : "Fail to read AOF manifest");
         vstr_free(text);
         return -1;
     }

@@ -59,17 +59,17 @@ static void expect_rejected(const char *text)
 
 START_TEST(rejects_malformed)
 {
-    expect_rejected("file a seq 1\n");                            /* too few */
-    expect_rejected("file a seq 1 type\n");                       /* odd */
-    expect_rejected("file a seq x type i\n");                     /* bad seq */
-    expect_rejected("file a seq 0 type i\n");                     /* seq < 1 */
-    expect_rejected("file a seq 1 type z\n");                     /* type */
-    expect_rejected("file a seq 1 type bb\n");                    /* type */
-    expect_rejected("file ../a seq 1 type i\n");                  /* a path */
-    expect_rejected("file \"a seq 1 type i\n");                   /* quotes */
+    expect_rejected("file a seq 1\n");                             /* too few */
+    expect_rejected("file a seq 1 type\n");                        /* odd */
+    expect_rejected("file a seq x type i\n");                      /* bad seq */
+    expect_rejected("file a seq 0 type i\n");                      /* seq < 1 */
+    expect_rejected("file a seq 1 type z\n");                      /* type */
+    expect_rejected("file a seq 1 type bb\n");                     /* type */
+    expect_rejected("file ../a seq 1 type i\n");                   /* a path */
+    expect_rejected("file \"a seq 1 type i\n");                    /* quotes */
     expect_rejected("file a seq 1 type b\nfile b seq 2 type b\n"); /* two bases */
     expect_rejected("file a seq 2 type i\nfile b seq 2 type i\n"); /* not increasing */
-    expect_rejected("seq 1 type i foo bar\n");                    /* no name */
+    expect_rejected("seq 1 type i foo bar\n");                     /* no name */
     char longline[2000];
     memset(longline, 'a', sizeof longline - 1);
     longline[sizeof longline - 1] = 0;
