@@ -256,6 +256,8 @@ void aof_manifest_incr_to_history(struct aof_manifest *m, int keep_last)
         m->incr[i].type = AOF_FILE_HISTORY;
         push_file(&m->history, &m->history_count, m->incr[i]);
     }
+    if (moved == 0)
+        return;
     memmove(m->incr, m->incr + moved, sizeof *m->incr * (size_t)(m->incr_count - moved));
     m->incr_count -= moved;
 }

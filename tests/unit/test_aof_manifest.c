@@ -122,6 +122,11 @@ START_TEST(rewrite_transitions)
     vstr_free(out);
     aof_manifest_free(copy);
     aof_manifest_free(m);
+    struct aof_manifest *empty = aof_manifest_new();
+    aof_manifest_incr_to_history(empty, 0);
+    aof_manifest_incr_to_history(empty, 1);
+    ck_assert_int_eq(empty->history_count, 0);
+    aof_manifest_free(empty);
 }
 END_TEST
 
