@@ -11,6 +11,9 @@ extern struct command ttl_commands[];
 extern struct command connection_commands[];
 extern struct command config_commands[];
 extern struct command hash_commands[];
+extern struct command set_commands[];
+extern struct command sort_commands[];
+extern struct command list_commands[];
 extern struct command info_commands[];
 extern struct command command_info_commands[];
 extern struct command slowlog_commands[];
@@ -18,6 +21,9 @@ extern struct command latency_commands[];
 extern struct command debug_commands[];
 extern struct command server_cmds_commands[];
 extern struct command zset_commands[];
+extern struct command zset_blocking_commands[];
+extern struct command pubsub_commands[];
+extern struct command multi_commands[];
 extern struct command aof_commands[];
 
 static struct command *const command_families[] = {
@@ -27,6 +33,9 @@ static struct command *const command_families[] = {
     connection_commands,
     config_commands,
     hash_commands,
+    set_commands,
+    sort_commands,
+    list_commands,
     info_commands,
     command_info_commands,
     slowlog_commands,
@@ -34,6 +43,9 @@ static struct command *const command_families[] = {
     debug_commands,
     server_cmds_commands,
     zset_commands,
+    zset_blocking_commands,
+    pubsub_commands,
+    multi_commands,
     aof_commands,
     NULL,
 };

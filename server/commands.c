@@ -7,12 +7,14 @@
  */
 #include "commands.h"
 
+#include "blocking.h"
 #include "client.h"
 #include "command_families.h"
 #include "latency.h"
 #include "log.h"
 #include "mem.h"
 #include "mtime.h"
+#include "multi.h"
 #include "propagate.h"
 #include "reply.h"
 #include "server.h"
@@ -139,13 +141,18 @@ void commands_foreach(void (*fn)(struct command *cmd, void *ctx), void *ctx)
 
 /* ---- dispatch ---- */
 
+/* Inside MULTI a rejection dooms the transaction; a rejected EXEC ends
+ * it at once, and says EXECABORT even outside MULTI, as Redis does. */
 static void reject(struct client *c, const char *msg)
 {
     if (c->cmd)
         c->cmd->rejected_calls++;
     if (c->flags & CLIENT_MULTI)
         c->flags |= CLIENT_DIRTY_EXEC;
-    reply_error(c, msg);
+    if (multi_is_exec(c->cmd))
+        multi_abort_exec(c, msg);
+    else
+        reply_error(c, msg);
 }
 
 static void reject_unknown(struct client *c)
@@ -193,15 +200,18 @@ static int is_write_command(const struct command *cmd)
     return (cmd->flag_bits & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
 }
 
-/* CLIENT PAUSE holds the client's input until the pause ends. */
+/* CLIENT PAUSE holds the client's input until the pause ends.  A write
+ * pause holds writes even when they are only being queued, and an EXEC
+ * whose queue holds a write, as Redis 7.0 does. */
 static int must_postpone(struct client *c)
 {
     if (server.pause_type == 0 || (c->flags & (CLIENT_SLAVE | CLIENT_MASTER)))
         return 0;
     if (server.pause_type == 2)
         return 1;
-    return is_write_command(c->cmd) &&
-           !((c->flags & CLIENT_MULTI) && strcasecmp(c->cmd->name, "exec") != 0);
+    if (multi_is_exec(c->cmd) && (multi_queued_flags(c) & (CMD_WRITE | CMD_MAY_REPLICATE)))
+        return 1;
+    return is_write_command(c->cmd);
 }
 
 int commands_process(struct client *c)
@@ -240,21 +250,34 @@ int commands_process(struct client *c)
         c->flags |= CLIENT_PAUSED_WAITING;
         return 1;
     }
+    if ((c->flags & CLIENT_MULTI) && !multi_runs_immediately(cmd)) {
+        multi_queue_command(c);
+        return 0;
+    }
     commands_call(c);
+    /* Keys the command (or a whole EXEC) made ready are served before the
+     * next command runs, as Redis does. */
+    blocking_handle_ready_keys();
     return 0;
 }
 
+/* Calls nest when EXEC runs its queue: the inner ones keep the clock of
+ * the outer (a transaction sees one "now") and leave the client-level
+ * bookkeeping (last command, CLIENT REPLY SKIP) to it. */
 void commands_call(struct client *c)
 {
     struct command *cmd = c->cmd;
+    int nested = (c->flags & CLIENT_EXECUTING) != 0;
     long long errors_before = server.stat.total_error_replies;
     long long dirty_before = server.dirty;
-    server_update_cached_time();
+    if (!nested)
+        server_update_cached_time();
     propagate_command_start();
     uint64_t start = mtime_monotonic_us();
     c->flags |= CLIENT_EXECUTING;
     cmd->proc(c);
-    c->flags &= ~CLIENT_EXECUTING;
+    if (!nested)
+        c->flags &= ~CLIENT_EXECUTING;
     uint64_t duration = mtime_monotonic_us() - start;
     propagate_command_end(c, server.dirty - dirty_before);
 
@@ -265,6 +288,8 @@ void commands_call(struct client *c)
     slowlog_observe(c, (long long)duration);
     latency_observe_command(cmd, (long long)duration);
     server.stat.numcommands++;
+    if (nested)
+        return;
     c->lastcmd = cmd;
     c->commands_processed++;
 

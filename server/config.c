@@ -23,7 +23,7 @@
 #include "argsplit.h"
 #include "config_file.h"
 #include "glob.h"
-#include "keyspace_events.h"
+#include "notify.h"
 #include "log.h"
 #include "mem.h"
 
@@ -1300,7 +1300,7 @@ static int notify_set(const struct config_entry *e, int argc, vstr *argv, vstr *
 {
     (void)e;
     (void)argc;
-    int flags = keyspace_events_parse(argv[0]);
+    int flags = notify_flags_parse(argv[0]);
     if (flags < 0) {
         *msg = msg_from("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
         return -1;
@@ -1312,7 +1312,7 @@ static int notify_set(const struct config_entry *e, int argc, vstr *argv, vstr *
 static vstr notify_render(const struct config_entry *e)
 {
     (void)e;
-    return keyspace_events_render(cfg.notify_keyspace_events);
+    return notify_flags_render(cfg.notify_keyspace_events);
 }
 
 /* The rendered form drops 'n' next to 'A'; spell every class out instead. */
@@ -1323,7 +1323,7 @@ static vstr notify_dump(const struct config_entry *e)
     vstr s = vstr_empty();
     for (const char *p = letters; *p; p++) {
         char one[2] = {*p, '\0'};
-        if (cfg.notify_keyspace_events & keyspace_events_parse(one))
+        if (cfg.notify_keyspace_events & notify_flags_parse(one))
             s = vstr_cat(s, p, 1);
     }
     return s;

@@ -227,7 +227,7 @@ struct server_config {
     unsigned long long stream_node_max_bytes;
     long long stream_node_max_entries;
 
-    /* Keyspace notifications (NOTIFY_* flags of keyspace_events.h). */
+    /* Keyspace notifications (NOTIFY_* flags of notify.h). */
     int notify_keyspace_events;
 
     /* Cluster (accepted, not implemented). */

@@ -200,6 +200,8 @@ vobj *db_lookup(struct db *db, const char *key, size_t len, int flags)
         de = NULL;
     }
     if (!de) {
+        if (!(flags & (LOOKUP_NONOTIFY | LOOKUP_WRITE)))
+            notify_keyspace_event(NOTIFY_KEY_MISS, "keymiss", key, len, db->id);
         if (!(flags & (LOOKUP_NOSTATS | LOOKUP_WRITE)))
             server.stat.keyspace_misses++;
         return NULL;
@@ -247,6 +249,7 @@ vobj *db_lookup_write_or_reply(struct client *c, const char *key, size_t len, in
 void db_add(struct db *db, const char *key, size_t len, vobj *val)
 {
     dict_add(db->keys, vstr_new(key, len), val);
+    notify_keyspace_event(NOTIFY_NEW, "new", key, len, db->id);
 }
 
 void db_overwrite(struct db *db, const char *key, size_t len, vobj *val)
@@ -319,7 +322,7 @@ int db_delete_async(struct db *db, const char *key, size_t len)
 
 int db_exists(struct db *db, const char *key, size_t len)
 {
-    return db_lookup(db, key, len, LOOKUP_NOTOUCH | LOOKUP_NOSTATS) != NULL;
+    return db_lookup(db, key, len, LOOKUP_NOTOUCH | LOOKUP_NOSTATS | LOOKUP_NONOTIFY) != NULL;
 }
 
 static void free_dicts_job(void *keys, void *expires)
@@ -332,6 +335,8 @@ long long db_empty(int dbid, int async)
 {
     long long removed = 0;
     int first = dbid < 0 ? 0 : dbid, last = dbid < 0 ? cfg.databases - 1 : dbid;
+    /* Before emptying: WATCH looks at which watched keys were there. */
+    db_signal_flushed(dbid);
     for (int i = first; i <= last; i++) {
         struct db *db = &server.dbs[i];
         removed += (long long)dict_size(db->keys);
@@ -347,7 +352,6 @@ long long db_empty(int dbid, int async)
         db->avg_ttl = 0;
         db->expires_cursor = 0;
     }
-    db_signal_flushed(dbid);
     return removed;
 }
 

@@ -9,6 +9,8 @@
  */
 #include "expire.h"
 
+#include <limits.h>
+
 #include "mtime.h"
 #include "server.h"
 
@@ -47,7 +49,8 @@ static void sample_db(struct db *db, long keys_per_loop, struct expire_sample *s
         if (whens[i] <= s->now) {
             db_delete_expired(db, keys[i], vstr_len(keys[i]));
             s->expired++;
-        } else {
+        } else if (whens[i] - s->now <= LLONG_MAX - s->ttl_sum) {
+            /* TTLs near the end of time would overflow the average. */
             s->ttl_sum += whens[i] - s->now;
             s->ttl_samples++;
         }

@@ -3,6 +3,7 @@
  * the process, opens the listeners and runs the event loop. */
 #include "aof.h"
 #include "bio.h"
+#include "blocking.h"
 #include "command_info.h"
 #include "commands.h"
 #include "info.h"
@@ -12,12 +13,17 @@
 #include "log.h"
 #include "mem.h"
 #include "mtime.h"
+#include "multi.h"
 #include "networking.h"
 #include "object.h"
+#include "pubsub.h"
 #include "server.h"
 #include "t_hash.h"
+#include "t_list.h"
 #include "t_zset.h"
+#include "t_set.h"
 
+#include <locale.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,9 +128,14 @@ static void init_server_state(void)
     server.errors = dict_new(&errors_type);
     obj_init_shared();
     hash_init();
+    list_init();
     zset_init();
+    set_init();
     db_init_all();
     bio_init();
+    blocking_init();
+    pubsub_init();
+    multi_init();
     commands_init();
     config_cmd_init();
     command_info_init();
@@ -149,6 +160,8 @@ int main(int argc, char **argv)
     if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
         usage();
     umask(022);
+    /* SORT ... ALPHA collates replies by the environment's locale, as Redis does. */
+    setlocale(LC_COLLATE, "");
     init_random_ids();
     server.executable = argv[0];
     config_init_defaults();

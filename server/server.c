@@ -3,6 +3,7 @@
 #include "server.h"
 
 #include "aof.h"
+#include "blocking.h"
 #include "commands.h"
 #include "expire.h"
 #include "log.h"
@@ -130,6 +131,7 @@ static void on_before_sleep(struct ev_loop *loop, ev_prepare *w, int revents)
     (void)revents;
     if (server.active_expire_enabled && !server_is_replica())
         expire_active_cycle(EXPIRE_CYCLE_FAST);
+    blocking_before_sleep();
     /* Replies go out only after the writes they acknowledge reached the
      * AOF (and, with appendfsync always, the disk). */
     aof_flush(0);

@@ -1,4 +1,4 @@
-/* Unit tests for server/config and server/keyspace_events: defaults as
+/* Unit tests for server/config and the notify-keyspace-events flags: defaults as
  * redis-server 7.0.15 reports them, parsing and error texts, aliases,
  * atomic multi-parameter CONFIG SET, loading and CONFIG REWRITE. */
 #include <check.h>
@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "keyspace_events.h"
+#include "notify.h"
 #include "log.h"
 #include "mem.h"
 
@@ -340,10 +340,10 @@ START_TEST(notify_keyspace_events_normalised)
                      "ERR CONFIG SET failed (possibly related to argument "
                      "'notify-keyspace-events') - Invalid event class character. Use "
                      "'Ag$lshzxeKEtmdn'.");
-    ck_assert_int_eq(keyspace_events_parse("Kg"), NOTIFY_KEYSPACE | NOTIFY_GENERIC);
-    ck_assert_int_eq(keyspace_events_parse("A") & NOTIFY_KEY_MISS, 0);
-    ck_assert_int_eq(keyspace_events_parse("K?"), -1);
-    vstr r = keyspace_events_render(NOTIFY_KEYEVENT | NOTIFY_EXPIRED);
+    ck_assert_int_eq(notify_flags_parse("Kg"), NOTIFY_KEYSPACE | NOTIFY_GENERIC);
+    ck_assert_int_eq(notify_flags_parse("A") & NOTIFY_KEY_MISS, 0);
+    ck_assert_int_eq(notify_flags_parse("K?"), -1);
+    vstr r = notify_flags_render(NOTIFY_KEYEVENT | NOTIFY_EXPIRED);
     ck_assert_str_eq(r, "xE");
     vstr_free(r);
 }

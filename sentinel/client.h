@@ -1,0 +1,58 @@
+/* client — the sentinel's own clients: listening sockets, reading and
+ * parsing requests, reply buffers, and pub/sub delivery of events.
+ *
+ * Requests are parsed with common/resp and handed to commands_exec();
+ * replies are appended to the client's output vstr with common/resp_write
+ * and written when the socket is writable.
+ */
+#ifndef VIGIL_SENTINEL_CLIENT_H
+#define VIGIL_SENTINEL_CLIENT_H
+
+#include <stddef.h>
+
+#include "resp.h"
+#include "vstr.h"
+
+struct client {
+    long long id;
+    struct conn *conn;
+    vstr querybuf;
+    vstr out;
+    struct resp_request req;
+    char addr[128], laddr[128];
+    vstr name;
+    vstr user; /* authenticated user name */
+    int authenticated;
+    int close_after_reply;
+    long long ctime, last_interaction;
+    vstr *channels, *patterns;
+    int nchannels, npatterns;
+    vstr last_cmd;
+    struct client *prev, *next;
+};
+
+/* Opens the configured bind addresses (all interfaces if none). 0 or -1. */
+int client_listen(void);
+
+/* Delivers msg to subscribers of channel and matching patterns;
+ * returns how many received it. */
+int client_publish(const char *channel, const char *msg, size_t len);
+
+/* Appends CLIENT LIST lines for every client. */
+vstr client_list(vstr out);
+struct client *client_by_id(long long id);
+struct client *client_by_addr(const char *addr);
+/* Closes another client now (never the one running a command). */
+void client_close(struct client *c);
+/* Closes c once its pending reply is written (at once if none). */
+void client_close_later(struct client *c);
+int client_count(void);
+long long client_total_connections(void);
+long long client_total_commands(void);
+
+/* Pub/sub commands for one client. */
+void client_subscribe(struct client *c, int pattern, int argc, struct resp_arg *argv);
+void client_unsubscribe(struct client *c, int pattern, int argc, struct resp_arg *argv);
+int client_subscriptions(const struct client *c);
+
+#endif
