@@ -13,6 +13,8 @@
 #include "reply.h"
 #include "server.h"
 #include "t_hash.h"
+#include "t_list.h"
+#include "t_set.h"
 #include "t_zset.h"
 
 #include <errno.h>
@@ -89,55 +91,91 @@ static void write_string(struct base_writer *w, const char *key, size_t klen, vo
     put_bulk(w, p, len);
 }
 
+/* A collection goes out as commands of at most ITEMS_PER_CMD elements:
+ * one header per batch, then per_item bulks per element. */
+struct batch {
+    const char *name, *key;
+    size_t klen;
+    size_t left, in_cmd;
+    int per_item;
+};
+
+static void batch_next(struct base_writer *w, struct batch *b)
+{
+    if (b->in_cmd == 0) {
+        size_t n = b->left < ITEMS_PER_CMD ? b->left : ITEMS_PER_CMD;
+        put_command_start(w, 2 + b->per_item * (long long)n, b->name, b->key, b->klen);
+        b->in_cmd = n;
+        b->left -= n;
+    }
+    b->in_cmd--;
+}
+
+static void write_list(struct base_writer *w, const char *key, size_t klen, vobj *o)
+{
+    struct batch b = {"RPUSH", key, klen, list_type_length(o), 0, 1};
+    quicklist_iter *it = quicklist_iter_new(o->ptr, QUICKLIST_HEAD);
+    quicklist_entry e;
+    while (quicklist_iter_next(it, &e)) {
+        batch_next(w, &b);
+        if (e.value)
+            put_bulk(w, (const char *)e.value, e.len);
+        else
+            put_bulk_ll(w, e.ival);
+    }
+    quicklist_iter_free(it);
+}
+
+static void write_set(struct base_writer *w, const char *key, size_t klen, vobj *o)
+{
+    struct batch b = {"SADD", key, klen, set_type_size(o), 0, 1};
+    struct set_iter it;
+    struct set_elem e;
+    set_iter_init(&it, o);
+    while (set_iter_next(&it, &e) == 0) {
+        batch_next(w, &b);
+        put_bulk(w, e.p, e.len);
+    }
+    set_iter_release(&it);
+}
+
 static void write_hash(struct base_writer *w, const char *key, size_t klen, vobj *o)
 {
-    size_t left = hash_type_length(o);
+    struct batch b = {"HMSET", key, klen, hash_type_length(o), 0, 2};
     struct hash_iter it;
     hash_iter_init(&it, o);
-    size_t in_cmd = 0;
     while (hash_iter_next(&it) == 0) {
-        if (in_cmd == 0) {
-            size_t n = left < ITEMS_PER_CMD ? left : ITEMS_PER_CMD;
-            put_command_start(w, 2 + 2 * (long long)n, "HMSET", key, klen);
-            in_cmd = n;
-            left -= n;
-        }
+        batch_next(w, &b);
         size_t flen, vlen;
         const char *f = hash_iter_field(&it, &flen);
         put_bulk(w, f, flen);
         const char *v = hash_iter_value(&it, &vlen);
         put_bulk(w, v, vlen);
-        in_cmd--;
     }
     hash_iter_release(&it);
 }
 
 static void write_zset(struct base_writer *w, const char *key, size_t klen, vobj *o)
 {
-    size_t left = zset_length(o);
+    struct batch b = {"ZADD", key, klen, zset_length(o), 0, 2};
     struct zset_iter it;
     struct zset_elem e;
     zset_iter_init(&it, o, 0);
-    size_t in_cmd = 0;
     while (zset_iter_next(&it, &e)) {
-        if (in_cmd == 0) {
-            size_t n = left < ITEMS_PER_CMD ? left : ITEMS_PER_CMD;
-            put_command_start(w, 2 + 2 * (long long)n, "ZADD", key, klen);
-            in_cmd = n;
-            left -= n;
-        }
+        batch_next(w, &b);
         char score[40];
         put_bulk(w, score, numconv_double_to_str(score, e.score));
         put_bulk(w, e.member, e.len);
-        in_cmd--;
     }
 }
 
-/* Lists and sets join this switch when their types land. */
+/* Streams and modules have no type in Vigil: anything else is a bug. */
 static int write_value(struct base_writer *w, const char *key, size_t klen, vobj *o)
 {
     switch (o->type) {
     case OBJ_STRING: write_string(w, key, klen, o); return 0;
+    case OBJ_LIST: write_list(w, key, klen, o); return 0;
+    case OBJ_SET: write_set(w, key, klen, o); return 0;
     case OBJ_HASH: write_hash(w, key, klen, o); return 0;
     case OBJ_ZSET: write_zset(w, key, klen, o); return 0;
     default:

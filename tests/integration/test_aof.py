@@ -100,7 +100,7 @@ def start_prepared(binary, config, prepare):
     """A server whose directory is filled by prepare(dir) before it starts."""
     srv = harness.ServerProcess(binary, config=config)
     prepare(str(srv.dir))
-    srv.start()
+    start_loaded(srv)
     return srv
 
 
@@ -116,6 +116,10 @@ def fill_dataset(c):
     c.hset("smallhash", "a", "1")
     c.zadd("zset", {f"m{i}": i / 3 for i in range(150)})
     c.zadd("smallzset", {"x": float("inf"), "y": -2.5})
+    c.rpush("list", *[i if i % 2 else f"e{i}" for i in range(150)])
+    c.lpush("smalllist", "a", "b")
+    c.sadd("intset", *range(100))
+    c.sadd("set", *[f"s{i}" for i in range(100)])
     c.set("deleted", "x")
     c.delete("deleted")
     c.execute_command("SELECT", 3)
@@ -136,6 +140,10 @@ def snapshot(srv):
                 val = c.hgetall(key)
             elif kind == b"zset":
                 val = c.zrange(key, 0, -1, withscores=True)
+            elif kind == b"list":
+                val = c.lrange(key, 0, -1)
+            elif kind == b"set":
+                val = sorted(c.smembers(key))
             else:
                 val = kind
             out[(db, key)] = (val, c.pttl(key) > 0)
