@@ -436,6 +436,14 @@ static void bgrewriteaof_command(struct client *c)
         reply_error(c, "Background append only file rewriting already in progress");
         return;
     }
+    /* Inside EXEC a fork would snapshot half a transaction: the cron
+     * starts it once the transaction is over. */
+    if (c->flags & CLIENT_MULTI) {
+        rw.scheduled = 1;
+        rw.retry_after_ms = 0;
+        reply_status(c, "Background append only file rewriting scheduled");
+        return;
+    }
     if (aof_rewrite_start() == 0)
         reply_status(c, "Background append only file rewriting started");
     else

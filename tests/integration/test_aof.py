@@ -266,6 +266,33 @@ def test_config_set_appendonly_twice_retires_old_files(server_factory):
     assert names == [f"{PREFIX}.2.base.aof", f"{PREFIX}.2.incr.aof"]
 
 
+def test_bgrewriteaof_in_a_transaction_is_scheduled(server_factory):
+    srv = server_factory(AOF_CONFIG)
+    c = srv.client()
+    pipe = c.pipeline(transaction=True)
+    pipe.set("a", "1")
+    pipe.bgrewriteaof()
+    pipe.set("b", "2")
+    assert pipe.execute()[1] in (True, b"Background append only file rewriting scheduled")
+    wait_rewrite_done(c, rewrites=1)
+    restart(srv)
+    assert srv.client().mget("a", "b") == [b"1", b"2"]
+
+
+def test_transaction_is_logged_atomically(server_factory):
+    srv = server_factory(AOF_CONFIG)
+    c = srv.client()
+    pipe = c.pipeline(transaction=True)
+    pipe.set("x", "1")
+    pipe.incr("n")
+    pipe.execute()
+    with open(incr_file(srv), "rb") as f:
+        data = f.read().upper()
+    assert data.index(b"MULTI") < data.index(b"INCR") < data.index(b"EXEC")
+    restart(srv)
+    assert srv.client().mget("x", "n") == [b"1", b"1"]
+
+
 def test_bgrewriteaof_with_aof_off_writes_base_only(server_factory):
     srv = server_factory({"appendonly": "no", "aof-use-rdb-preamble": "no"})
     c = srv.client()
