@@ -93,7 +93,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(SERVER_LIB) $(COMMON_LIB)
 deps:
 	@scripts/deps.sh
 
-test: deps all unit integration
+# The whole suite twice: optimised, then under ASan+UBSan.
+test: deps all unit integration asan-test
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do CK_VERBOSITY=normal $$t; done
@@ -113,14 +114,17 @@ install: all
 	install -m 755 $(BINARIES) $(DESTDIR)$(PREFIX)/bin/
 
 # ASan+UBSan build in its own tree, so it never mixes with the optimised objects.
-asan:
-	$(MAKE) BUILD=build-asan BIN=bin-asan OPT="-O1 -fno-omit-frame-pointer" \
+ASAN_MAKE = $(MAKE) BUILD=build-asan BIN=bin-asan OPT="-O1 -fno-omit-frame-pointer" \
 	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
-	    LDFLAGS="-fsanitize=address,undefined" all $(BUILD_ASAN_UNIT)
+	    LDFLAGS="-fsanitize=address,undefined"
+
+asan:
+	$(ASAN_MAKE) all
 
 asan-test: deps
-	$(MAKE) asan BUILD_ASAN_UNIT="unit"
-	VIGIL_SERVER=$(abspath bin-asan/vigil-server) $(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
+	$(ASAN_MAKE) all unit
+	VIGIL_SERVER=$(abspath bin-asan/vigil-server) VIGIL_SENTINEL=$(abspath bin-asan/vigil-sentinel) \
+	    $(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
 
 format:
 	clang-format -i common/*.[ch] server/*.[ch] $(wildcard sentinel/*.[ch]) tests/unit/*.[ch]

@@ -45,6 +45,9 @@ static const struct sentinel_timing default_timing = {
 
 void instance_state_init(void)
 {
+    /* Re-initialising (tests load several configs) releases the old set. */
+    if (sentinel.masters)
+        dict_free(sentinel.masters);
     memset(&sentinel, 0, sizeof sentinel);
     sentinel.masters = dict_new(&instances_type);
     sentinel.timing = default_timing;

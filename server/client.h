@@ -41,6 +41,7 @@ struct command;
 #define CLIENT_PROTECTED (1ULL << 19)
 #define CLIENT_UNBLOCKED (1ULL << 20) /* has input left to process after unblocking */
 #define CLIENT_NO_TOUCH (1ULL << 21)
+#define CLIENT_SCRIPT (1ULL << 22) /* the fake client a script's commands run on */
 
 /* Size of the reply buffer embedded in each client. */
 #define CLIENT_REPLY_CHUNK 16384
@@ -79,6 +80,9 @@ struct client {
     struct reply_block *reply_head, *reply_tail;
     size_t reply_bytes; /* bytes held in blocks */
     size_t reply_blocks;
+    /* Most of the reply buffer used in the current window (CLIENT LIST rbp). */
+    size_t buf_peak;
+    long long buf_peak_reset_time;
     long long obuf_soft_limit_reached_time;
 
     long long ctime;            /* creation, unix seconds */

@@ -24,6 +24,9 @@ extern struct command zset_commands[];
 extern struct command zset_blocking_commands[];
 extern struct command pubsub_commands[];
 extern struct command multi_commands[];
+extern struct command client_commands[];
+extern struct command monitor_commands[];
+extern struct command shutdown_commands[];
 extern struct command aof_commands[];
 
 static struct command *const command_families[] = {
@@ -46,6 +49,9 @@ static struct command *const command_families[] = {
     zset_blocking_commands,
     pubsub_commands,
     multi_commands,
+    client_commands,
+    monitor_commands,
+    shutdown_commands,
     aof_commands,
     NULL,
 };

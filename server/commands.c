@@ -13,6 +13,7 @@
 #include "latency.h"
 #include "log.h"
 #include "mem.h"
+#include "monitor.h"
 #include "mtime.h"
 #include "multi.h"
 #include "propagate.h"
@@ -216,7 +217,9 @@ static int must_postpone(struct client *c)
 
 int commands_process(struct client *c)
 {
-    c->cmd = commands_lookup_argv(c->argc, c->argv);
+    /* Like Redis, CLIENT LIST's cmd= names the command being run, even one
+     * rejected below, and "NULL" after an unknown one. */
+    c->cmd = c->lastcmd = commands_lookup_argv(c->argc, c->argv);
     if (!c->cmd) {
         reject_unknown(c);
         return 0;
@@ -288,9 +291,9 @@ void commands_call(struct client *c)
     slowlog_observe(c, (long long)duration);
     latency_observe_command(cmd, (long long)duration);
     server.stat.numcommands++;
+    monitor_feed(c);
     if (nested)
         return;
-    c->lastcmd = cmd;
     c->commands_processed++;
 
     /* CLIENT REPLY SKIP silences exactly the command after it. */

@@ -7,4 +7,8 @@
 
 extern struct command connection_commands[];
 
+/* 1 if the default user has a password (requirepass): new and RESET
+ * connections then start unauthenticated. */
+int connection_auth_required(void);
+
 #endif

@@ -12,6 +12,7 @@
 #include "info.h"
 
 #include "aof.h"
+#include "pubsub.h"
 
 #include "client.h"
 #include "config.h"
@@ -326,8 +327,9 @@ static vstr section_stats(vstr s)
                     st->expiredkeys, (double)st->expired_stale_perc,
                     st->expired_time_cap_reached_count, st->expire_cycle_time_used / 1000,
                     st->evictedkeys, st->evictedclients, st->keyspace_hits, st->keyspace_misses);
-    s = vstr_cat_cstr(s, "pubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\n"
-                         "latest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\n"
+    s = vstr_catfmt(s, "pubsub_channels:%ld\r\npubsub_patterns:%ld\r\npubsubshard_channels:%ld\r\n",
+                    pubsub_channel_count(), pubsub_pattern_count(), pubsub_shard_channel_count());
+    s = vstr_cat_cstr(s, "latest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\n"
                          "slave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\n"
                          "active_defrag_misses:0\r\nactive_defrag_key_hits:0\r\n"
                          "active_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\n"

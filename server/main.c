@@ -12,6 +12,7 @@
 #include "config_file.h"
 #include "log.h"
 #include "mem.h"
+#include "monitor.h"
 #include "mtime.h"
 #include "multi.h"
 #include "networking.h"
@@ -140,6 +141,22 @@ static void init_server_state(void)
     config_cmd_init();
     command_info_init();
     server.quicklist_packed_threshold = 1 << 30;
+    monitor_init();
+}
+
+/* Runs the loop until a shutdown request succeeds: a refused one (a save
+ * that failed) leaves the server serving. */
+static void run_until_shutdown(void)
+{
+    for (;;) {
+        ev_run(server.loop, 0);
+        if (server.shutdown_asap && server_prepare_shutdown(server.shutdown_flags) == 0)
+            return;
+        if (server.shutdown_asap)
+            log_warning("Shutdown requested by signal failed; the server keeps running. "
+                        "Check the logs for the reason.");
+        server.shutdown_asap = 0;
+    }
 }
 
 /* The AOF, when enabled, is the more complete record: it wins. */
@@ -185,8 +202,6 @@ int main(int argc, char **argv)
     log_notice("Server initialized");
     load_data();
     log_notice("Ready to accept connections");
-    ev_run(server.loop, 0);
-    if (server_prepare_shutdown(server.shutdown_flags) < 0)
-        return 1;
+    run_until_shutdown();
     return 0;
 }

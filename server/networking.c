@@ -9,9 +9,12 @@
 #include "networking.h"
 
 #include "commands.h"
+#include "connection.h"
 #include "log.h"
 #include "mem.h"
 #include "mtime.h"
+#include "multi.h"
+#include "pubsub.h"
 #include "reply.h"
 #include "server.h"
 
@@ -31,6 +34,7 @@
 #define MAX_WRITE_PER_EVENT (1024 * 64)
 #define MAX_IOV 64
 #define MAX_FREE_HOOKS 8
+#define REPLY_PEAK_WINDOW_MS 5000
 
 static void (*free_hooks[MAX_FREE_HOOKS])(struct client *c);
 static int free_hook_count;
@@ -88,11 +92,12 @@ struct client *client_new(struct conn *conn)
     c->conn = conn;
     c->resp = 2;
     c->db = db_get(0);
-    c->authenticated = cfg.requirepass == NULL;
+    c->authenticated = !connection_auth_required();
     c->querybuf = vstr_empty();
     resp_request_init(&c->req);
     c->buf = mem_malloc(CLIENT_REPLY_CHUNK);
     c->ctime = c->last_interaction = server.unixtime;
+    c->buf_peak_reset_time = server.mstime;
     if (conn) {
         conn_set_data(conn, c);
         conn_set_read_handler(conn, client_on_readable);
@@ -227,7 +232,7 @@ static void accept_client(int fd, const char *ip, int port, int is_unix)
         server.stat.rejected_conn++;
         return;
     }
-    if (!is_unix && cfg.protected_mode && cfg.requirepass == NULL && !net_is_loopback(ip)) {
+    if (!is_unix && cfg.protected_mode && !connection_auth_required() && !net_is_loopback(ip)) {
         refuse_connection(fd, protected_mode_msg);
         server.stat.rejected_conn++;
         return;
@@ -483,6 +488,8 @@ void networking_schedule_write(struct client *c)
 static int write_to_client(struct client *c)
 {
     size_t total = 0;
+    if (c->bufpos > c->buf_peak)
+        c->buf_peak = c->bufpos;
     while (reply_has_pending(c)) {
         struct iovec iov[MAX_IOV];
         int n = 0;
@@ -651,7 +658,9 @@ static int client_timed_out(struct client *c)
 {
     if (cfg.maxidletime == 0)
         return 0;
-    if (c->flags & (CLIENT_SLAVE | CLIENT_MASTER | CLIENT_BLOCKED | CLIENT_PUBSUB | CLIENT_FAKE))
+    /* Held by CLIENT PAUSE counts as blocked: waiting is not idling. */
+    if (c->flags & (CLIENT_SLAVE | CLIENT_MASTER | CLIENT_BLOCKED | CLIENT_PUBSUB | CLIENT_FAKE |
+                    CLIENT_MONITOR | CLIENT_PAUSED_WAITING))
         return 0;
     return server.unixtime - c->last_interaction > cfg.maxidletime;
 }
@@ -666,6 +675,15 @@ static void shrink_query_buffer(struct client *c)
     c->querybuf_peak = vstr_len(c->querybuf);
 }
 
+/* The reply buffer peak covers a sliding window of a few seconds. */
+static void reset_reply_peak(struct client *c)
+{
+    if (server.mstime - c->buf_peak_reset_time < REPLY_PEAK_WINDOW_MS)
+        return;
+    c->buf_peak = c->bufpos;
+    c->buf_peak_reset_time = server.mstime;
+}
+
 void networking_clients_cron(void)
 {
     for (struct client *c = server.clients_head; c; c = c->next) {
@@ -677,6 +695,7 @@ void networking_clients_cron(void)
             continue;
         }
         shrink_query_buffer(c);
+        reset_reply_peak(c);
         networking_check_obuf_limits(c);
     }
 }
@@ -687,8 +706,10 @@ static vstr append_flags(vstr s, const struct client *c)
 {
     char flags[16];
     int n = 0;
-    if (c->flags & CLIENT_SLAVE)
-        flags[n++] = (c->flags & CLIENT_MONITOR) ? 'O' : 'S';
+    if (c->flags & CLIENT_MONITOR)
+        flags[n++] = 'O';
+    else if (c->flags & CLIENT_SLAVE)
+        flags[n++] = 'S';
     if (c->flags & CLIENT_MASTER)
         flags[n++] = 'M';
     if (c->flags & CLIENT_PUBSUB)
@@ -716,23 +737,36 @@ static vstr append_flags(vstr s, const struct client *c)
     return vstr_cat(s, flags, (size_t)n);
 }
 
+/* Bytes held by the arguments of the command being run. */
+static size_t argv_memory(const struct client *c)
+{
+    size_t sum = 0;
+    for (int i = 0; i < c->argc && c->argv; i++)
+        sum += c->argv[i].len;
+    return sum;
+}
+
+/* The fields and their order are Redis 7.0's. */
 vstr client_info_string(vstr s, const struct client *c)
 {
     const char *cmd = c->lastcmd ? c->lastcmd->fullname : "NULL";
+    size_t argv_mem = argv_memory(c);
+    size_t qbuf_mem = vstr_alloc_size(c->querybuf);
     s = vstr_catfmt(s, "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=",
                     (unsigned long long)c->id, c->addr, c->laddr, c->conn ? c->conn->fd : -1,
                     c->name ? c->name : "", server.unixtime - c->ctime,
                     server.unixtime - c->last_interaction);
     s = append_flags(s, c);
-    size_t obl = c->bufpos, oll = c->reply_blocks;
     s = vstr_catfmt(s,
-                    " db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=0 "
+                    " db=%d sub=%ld psub=%ld ssub=%ld multi=%ld qbuf=%zu qbuf-free=%zu argv-mem=%zu "
                     "multi-mem=0 rbs=%d rbp=%zu obl=%zu oll=%zu omem=%zu tot-mem=%zu events=r%s "
                     "cmd=%s user=%s redir=-1 resp=%d",
-                    c->db ? c->db->id : 0, vstr_len(c->querybuf) - c->qb_pos,
-                    vstr_avail(c->querybuf), CLIENT_REPLY_CHUNK, c->querybuf_peak, obl, oll,
+                    c->db ? c->db->id : 0, pubsub_client_channel_count(c),
+                    pubsub_client_pattern_count(c), pubsub_client_shard_channel_count(c),
+                    multi_queued_count(c), vstr_len(c->querybuf), vstr_avail(c->querybuf),
+                    argv_mem, CLIENT_REPLY_CHUNK, c->buf_peak, c->bufpos, c->reply_blocks,
                     c->reply_bytes,
-                    vstr_alloc_size(c->querybuf) + CLIENT_REPLY_CHUNK + c->reply_bytes,
+                    sizeof *c + qbuf_mem + argv_mem + CLIENT_REPLY_CHUNK + c->reply_bytes,
                     (c->conn && c->conn->write_handler) ? "w" : "", cmd,
                     c->user ? c->user : "default", c->resp);
     return s;

@@ -10,6 +10,7 @@
 #include "mem.h"
 #include "mtime.h"
 #include "networking.h"
+#include "shutdown.h"
 
 #include <signal.h>
 #include <string.h>
@@ -39,14 +40,21 @@ void server_request_shutdown(int flags)
     ev_break(server.loop, EVBREAK_ALL);
 }
 
+/* The steps that may fail come first, so that a refused shutdown leaves a
+ * server that still works: nothing is closed or removed before them. */
 int server_prepare_shutdown(int flags)
 {
-    (void)flags;
     log_warning("User requested shutdown...");
-    networking_close_listeners();
     aof_shutdown();
-    if (cfg.pidfile && *cfg.pidfile)
+    if (shutdown_save(flags) < 0) {
+        log_warning("Errors trying to shut down the server. Check the logs for more information.");
+        return -1;
+    }
+    if (cfg.pidfile && *cfg.pidfile) {
+        log_notice("Removing the pid file.");
         unlink(cfg.pidfile);
+    }
+    networking_close_listeners();
     log_warning("Vigil is now ready to exit, bye bye...");
     return 0;
 }
@@ -62,9 +70,16 @@ static void adapt_hz(void)
         server.hz *= 2;
 }
 
+/* Expiring is a write: replicas wait for their primary's DELs, and a
+ * CLIENT PAUSE holds it like any other write. */
+static int active_expire_allowed(void)
+{
+    return server.active_expire_enabled && !server_is_replica() && server.pause_type == 0;
+}
+
 static void databases_cron(void)
 {
-    if (server.active_expire_enabled && !server_is_replica())
+    if (active_expire_allowed())
         expire_active_cycle(EXPIRE_CYCLE_SLOW);
     for (int i = 0; i < cfg.databases; i++) {
         struct db *db = db_get(i);
@@ -112,11 +127,26 @@ void server_pause(int type, long long end_ms)
         server.pause_end_ms = end_ms;
 }
 
+/* Set when a pause ends: the held clients run from the before-sleep hook,
+ * not from inside CLIENT UNPAUSE, so no client's command runs nested in
+ * another's. */
+static int resume_held_clients;
+
 void server_unpause(void)
 {
     server.pause_type = 0;
     server.pause_end_ms = 0;
-    for (struct client *c = server.clients_head; c; c = c->next) {
+    resume_held_clients = 1;
+}
+
+static void resume_paused_clients(void)
+{
+    if (!resume_held_clients || server.pause_type)
+        return;
+    resume_held_clients = 0;
+    struct client *next;
+    for (struct client *c = server.clients_head; c; c = next) {
+        next = c->next;
         if (!(c->flags & CLIENT_PAUSED_WAITING))
             continue;
         c->flags &= ~CLIENT_PAUSED_WAITING;
@@ -129,7 +159,8 @@ static void on_before_sleep(struct ev_loop *loop, ev_prepare *w, int revents)
     (void)loop;
     (void)w;
     (void)revents;
-    if (server.active_expire_enabled && !server_is_replica())
+    resume_paused_clients();
+    if (active_expire_allowed())
         expire_active_cycle(EXPIRE_CYCLE_FAST);
     blocking_before_sleep();
     /* Replies go out only after the writes they acknowledge reached the
@@ -142,9 +173,10 @@ static void on_shutdown_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
     (void)loop;
     (void)revents;
-    const char *name = w->signum == SIGINT ? "SIGINT" : "SIGTERM";
-    log_warning("Received %s scheduling shutdown...", name);
-    server_request_shutdown(0);
+    int sigint = w->signum == SIGINT;
+    log_warning("Received %s scheduling shutdown...", sigint ? "SIGINT" : "SIGTERM");
+    /* shutdown-on-sigint/-sigterm: the same flags SHUTDOWN takes. */
+    server_request_shutdown(sigint ? cfg.shutdown_on_sigint : cfg.shutdown_on_sigterm);
 }
 
 void server_init_loop(void)

@@ -26,6 +26,7 @@
 #include "server.h"
 #include "t_hash.h"
 #include "t_set.h"
+#include "t_zset.h"
 
 #include <errno.h>
 #include <math.h>
@@ -231,10 +232,29 @@ static void load_list_range(struct sort_run *r, vobj *o, long first, long n, int
         quicklist_iter_free(it);
 }
 
+/* Up to n elements of a sorted set in rank order (reversed with desc),
+ * skipping the first `skip`. */
+static void load_zset_range(struct sort_run *r, vobj *o, long long skip, long long n, int desc)
+{
+    struct zset_iter it;
+    struct zset_elem e;
+    zset_iter_init(&it, o, desc);
+    while (n > 0 && zset_iter_next(&it, &e)) {
+        if (skip > 0) {
+            skip--;
+            continue;
+        }
+        add_item(r, e.member, e.len);
+        n--;
+    }
+}
+
 static size_t value_length(vobj *o)
 {
     if (!o)
         return 0;
+    if (o->type == OBJ_ZSET)
+        return zset_length(o);
     return o->type == OBJ_SET ? set_type_size(o) : quicklist_count(o->ptr);
 }
 
@@ -262,6 +282,14 @@ static void load_items(struct sort_run *r, vobj *o, long long *start, long long 
                             r->a.desc);
         e -= s;
         s = 0;
+    } else if (o && o->type == OBJ_ZSET && r->a.dontsort) {
+        /* Unsorted means the sorted set's own order, as Redis gives it. */
+        if (e >= s)
+            load_zset_range(r, o, s, e - s + 1, r->a.desc);
+        e -= s;
+        s = 0;
+    } else if (o && o->type == OBJ_ZSET) {
+        load_zset_range(r, o, 0, len, 0);
     } else if (o && o->type == OBJ_LIST) {
         load_list_range(r, o, 0, (long)len, 0);
     } else if (o) {
@@ -437,10 +465,13 @@ static void sort_value(struct sort_run *r, vobj *o)
 static int lookup_sortable(struct client *c, vobj **out)
 {
     vobj *o = db_lookup_read(c->db, client_arg(c, 1), client_arg_len(c, 1));
-    if (o && o->type != OBJ_SET && o->type != OBJ_LIST) {
+    if (o && o->type != OBJ_SET && o->type != OBJ_LIST && o->type != OBJ_ZSET) {
         reply_error_wrongtype(c);
         return -1;
     }
+    /* Redis sorts sorted sets through their skiplist and keeps it. */
+    if (o && o->type == OBJ_ZSET)
+        zset_convert_to_skiplist(o);
     *out = o;
     return 0;
 }

@@ -216,8 +216,10 @@ unsigned long zset_length(const vobj *o)
     return ((const struct zset_big *)o->ptr)->zsl->length;
 }
 
-static void convert_to_skiplist(vobj *o)
+void zset_convert_to_skiplist(vobj *o)
 {
+    if (o->encoding != OBJ_ENC_LISTPACK)
+        return;
     unsigned char *lp = o->ptr;
     struct zset_big *zs = big_new(zset_length(o));
     unsigned char *p = lp_first(lp);
@@ -245,7 +247,7 @@ static int listpack_can_take(const vobj *o, size_t len)
 static void insert_new(vobj *o, double score, const char *m, size_t len)
 {
     if (o->encoding == OBJ_ENC_LISTPACK && !listpack_can_take(o, len))
-        convert_to_skiplist(o);
+        zset_convert_to_skiplist(o);
     if (o->encoding == OBJ_ENC_LISTPACK)
         o->ptr = lpz_insert(o->ptr, m, len, score);
     else
@@ -326,7 +328,7 @@ void zset_type_fit_encoding(vobj *o)
             fits = 0;
     }
     if (!fits)
-        convert_to_skiplist(o);
+        zset_convert_to_skiplist(o);
 }
 
 struct lp_check {

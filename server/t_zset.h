@@ -60,6 +60,10 @@ struct zset_iter {
     int reverse;
 };
 
+/* Converts a listpack sorted set to the skiplist encoding (SORT does, as in
+ * Redis); a no-op on a skiplist. */
+void zset_convert_to_skiplist(vobj *o);
+
 void zset_iter_init(struct zset_iter *it, vobj *o, int reverse);
 /* 1 and *e filled with the next element, or 0 at the end. */
 int zset_iter_next(struct zset_iter *it, struct zset_elem *e);

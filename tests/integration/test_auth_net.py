@@ -93,7 +93,12 @@ def test_protected_mode_is_accepted(server_factory, raw):
 
 def test_maxclients(server_factory, raw):
     srv = server_factory({"maxclients": 3})
-    kept = [raw(srv) for _ in range(3)]
+    first = raw(srv)
+    # The harness's readiness probe may not be reaped yet: wait until the
+    # server counts only this connection before filling the other slots.
+    wait_until(lambda: b"connected_clients:1\r\n" in first.command("INFO", "clients"), 10,
+               message="the startup probe connection to close")
+    kept = [first] + [raw(srv) for _ in range(2)]
     for conn in kept:
         assert conn.command("PING") == b"+PONG\r\n"
     extra = raw(srv)
