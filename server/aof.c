@@ -536,7 +536,8 @@ static void create_first_base(void)
         exit(1);
     vstr tmp = vstr_catfmt(vstr_empty(), "%s/temp-rewriteaof-%d.aof", aof_dir(), (int)getpid());
     struct aof_manifest *m = aof_manifest_dup(aof.manifest);
-    if (aof_rewrite_write_base(tmp) < 0 || install_base(m, tmp, 0) < 0)
+    int rdb = cfg.aof_use_rdb_preamble;
+    if (aof_rewrite_write_base(tmp, rdb) < 0 || install_base(m, tmp, rdb) < 0)
         exit(1);
     log_notice("Creating AOF base file %s on server start", m->base->name);
     aof_manifest_free(aof.manifest);

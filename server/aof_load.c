@@ -8,6 +8,7 @@
 #include "mem.h"
 #include "mtime.h"
 #include "numconv.h"
+#include "rdb.h"
 #include "server.h"
 
 #include <errno.h>
@@ -279,13 +280,22 @@ static int replay_command(struct replay *rp, int argc, vstr *argv, long long sta
 
 /* ---------- one file ---------- */
 
-/* A base written with aof-use-rdb-preamble starts with an RDB image; the
- * RDB reader is a separate module (rdb.c). */
+/* A base written with aof-use-rdb-preamble is an RDB image; commands may
+ * follow it (an RDB preamble in a pre-7.0 single-file AOF). */
 static int load_rdb_preamble(FILE *fp, const char *path)
 {
-    (void)fp;
-    log_warning("The AOF file %s starts with an RDB preamble, which this build cannot load", path);
-    return -1;
+    log_notice("Reading RDB base file on AOF loading...");
+    struct rdb_in in;
+    rdb_in_init_file(&in, fp);
+    in.checksum = cfg.rdbchecksum;
+    struct rdb_load_stats stats;
+    if (rdb_read_dataset(&in, !server_is_replica(), &stats) < 0) {
+        log_warning("Error reading the RDB base file %s, AOF loading aborted: %s at offset %llu",
+                    path, in.err, (unsigned long long)in.pos);
+        return -1;
+    }
+    log_notice("Reading the remaining AOF tail...");
+    return 0;
 }
 
 static int starts_with_rdb(FILE *fp)

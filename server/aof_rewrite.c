@@ -10,8 +10,10 @@
 #include "mtime.h"
 #include "mem.h"
 #include "numconv.h"
+#include "rdb.h"
 #include "reply.h"
 #include "server.h"
+#include "snapshot.h"
 #include "t_hash.h"
 #include "t_list.h"
 #include "t_set.h"
@@ -37,6 +39,7 @@ static struct {
     ev_child watcher;
     long long start_ms;
     vstr tmp_path;
+    int rdb; /* the child writes an RDB image (aof-use-rdb-preamble) */
     int scheduled;
     long long retry_after_ms;
     long long last_time_sec;
@@ -240,7 +243,15 @@ static int write_dataset(struct base_writer *w)
     return 0;
 }
 
-int aof_rewrite_write_base(const char *path)
+static int write_rdb(FILE *fp)
+{
+    struct rdb_out out;
+    rdb_out_init_file(&out, fp);
+    out.key_delay_us = cfg.rdb_key_save_delay;
+    return rdb_write_dataset(&out);
+}
+
+int aof_rewrite_write_base(const char *path, int rdb)
 {
     FILE *fp = fopen(path, "w");
     if (!fp) {
@@ -249,7 +260,7 @@ int aof_rewrite_write_base(const char *path)
         return -1;
     }
     struct base_writer w = {.fp = fp};
-    int rc = write_dataset(&w);
+    int rc = rdb ? write_rdb(fp) : write_dataset(&w);
     if (rc == 0 && (fflush(fp) != 0 || fsync(fileno(fp)) != 0))
         rc = -1;
     if (fclose(fp) != 0)
@@ -285,7 +296,7 @@ static void child_main(void)
     log_set_role('C');
     child_reset_signals();
     vstr path = tmp_path_for(getpid());
-    int rc = aof_rewrite_write_base(path);
+    int rc = aof_rewrite_write_base(path, rw.rdb);
     if (rc == 0)
         log_notice("Successfully created the temporary AOF base file %s", path);
     _exit(rc == 0 ? 0 : 1);
@@ -306,6 +317,7 @@ static void finish_child(void)
 {
     ev_child_stop(server.loop, &rw.watcher);
     rw.child = -1;
+    dict_allow_resize(!snapshot_child_active());
     rw.last_time_sec = (mtime_mstime() - rw.start_ms) / 1000;
     vstr_free(rw.tmp_path);
     rw.tmp_path = NULL;
@@ -319,7 +331,7 @@ static void on_child_exit(struct ev_loop *loop, ev_child *w, int revents)
     int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (ok) {
         log_notice("Background AOF rewrite terminated with success");
-        ok = aof_rewrite_install(rw.tmp_path, 0) == 0;
+        ok = aof_rewrite_install(rw.tmp_path, rw.rdb) == 0;
     } else if (WIFSIGNALED(status)) {
         log_warning("Background AOF rewrite terminated by signal %d", WTERMSIG(status));
     } else {
@@ -338,16 +350,28 @@ static void on_child_exit(struct ev_loop *loop, ev_child *w, int revents)
     finish_child();
 }
 
+static void schedule(void)
+{
+    rw.scheduled = 1;
+    rw.retry_after_ms = 0;
+}
+
 int aof_rewrite_start(void)
 {
     if (rw.child != -1)
         return -1;
+    /* One fork at a time, as in Redis: copy-on-write memory adds up. */
+    if (snapshot_child_active()) {
+        schedule();
+        return 1;
+    }
     rw.scheduled = 0;
     if (aof_ensure_dir() < 0 || aof_rewrite_prepare() < 0) {
         record_failure();
         return -1;
     }
     long long start = mtime_mstime();
+    rw.rdb = cfg.aof_use_rdb_preamble;
     pid_t pid = fork();
     if (pid == 0)
         child_main();
@@ -359,6 +383,7 @@ int aof_rewrite_start(void)
     }
     rw.child = pid;
     rw.start_ms = start;
+    dict_allow_resize(0);
     rw.tmp_path = tmp_path_for(pid);
     ev_child_init(&rw.watcher, on_child_exit, pid, 0);
     ev_child_start(server.loop, &rw.watcher);
@@ -404,7 +429,7 @@ static int growth_calls_for_rewrite(long long current_size, long long base_size)
 
 void aof_rewrite_cron(long long current_size, long long base_size)
 {
-    if (rw.child != -1 || server.mstime < rw.retry_after_ms)
+    if (rw.child != -1 || snapshot_child_active() || server.mstime < rw.retry_after_ms)
         return;
     if (rw.scheduled) {
         aof_rewrite_start();
@@ -437,15 +462,17 @@ static void bgrewriteaof_command(struct client *c)
         return;
     }
     /* Inside EXEC a fork would snapshot half a transaction: the cron
-     * starts it once the transaction is over. */
-    if (c->flags & CLIENT_MULTI) {
-        rw.scheduled = 1;
-        rw.retry_after_ms = 0;
-        reply_status(c, "Background append only file rewriting scheduled");
-        return;
-    }
-    if (aof_rewrite_start() == 0)
+     * starts it once the transaction is over, as it does when an RDB
+     * child is running. */
+    int started = 1;
+    if (c->flags & CLIENT_MULTI)
+        schedule();
+    else
+        started = aof_rewrite_start();
+    if (started == 0)
         reply_status(c, "Background append only file rewriting started");
+    else if (started == 1)
+        reply_status(c, "Background append only file rewriting scheduled");
     else
         reply_error(c, "Can't execute an AOF background rewriting. Please check the server "
                        "logs for more information.");

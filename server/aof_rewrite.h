@@ -16,7 +16,8 @@
 
 extern struct command aof_commands[];
 
-/* Forks the rewrite child; 0, or -1 (logged). */
+/* Forks the rewrite child: 0; 1 when it is scheduled for the cron to
+ * start because an RDB save child runs; -1 on failure (logged). */
 int aof_rewrite_start(void);
 int aof_rewrite_in_progress(void);
 /* Kills a running child and removes its temporary file. */
@@ -26,8 +27,9 @@ void aof_rewrite_unschedule(void);
 /* Starts a scheduled rewrite, or one that auto-aof-rewrite-* asks for. */
 void aof_rewrite_cron(long long current_size, long long base_size);
 
-/* Writes the dataset as a base file of commands at path, fsynced; 0 or -1. */
-int aof_rewrite_write_base(const char *path);
+/* Writes the dataset as a base file at path, fsynced: an RDB image when
+ * rdb, else commands.  0 or -1. */
+int aof_rewrite_write_base(const char *path, int rdb);
 
 struct aof_rewrite_stats {
     int in_progress;

@@ -27,6 +27,8 @@ extern struct command multi_commands[];
 extern struct command client_commands[];
 extern struct command monitor_commands[];
 extern struct command shutdown_commands[];
+extern struct command snapshot_commands[];
+extern struct command dump_commands[];
 extern struct command aof_commands[];
 
 static struct command *const command_families[] = {
@@ -52,6 +54,8 @@ static struct command *const command_families[] = {
     client_commands,
     monitor_commands,
     shutdown_commands,
+    snapshot_commands,
+    dump_commands,
     aof_commands,
     NULL,
 };

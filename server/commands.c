@@ -20,6 +20,7 @@
 #include "reply.h"
 #include "server.h"
 #include "slowlog.h"
+#include "snapshot.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -215,6 +216,14 @@ static int must_postpone(struct client *c)
     return is_write_command(c->cmd);
 }
 
+/* stop-writes-on-bgsave-error: writes (and PING, so monitoring notices)
+ * are refused after a failed background save, except from our primary. */
+static int denied_by_disk_error(struct client *c)
+{
+    int is_write = (c->cmd->flag_bits & CMD_WRITE) || !strcmp(c->cmd->name, "ping");
+    return is_write && !(c->flags & CLIENT_MASTER) && snapshot_writes_denied();
+}
+
 int commands_process(struct client *c)
 {
     /* Like Redis, CLIENT LIST's cmd= names the command being run, even one
@@ -247,6 +256,10 @@ int commands_process(struct client *c)
                                cmd->fullname);
         reject(c, msg);
         vstr_free(msg);
+        return 0;
+    }
+    if (denied_by_disk_error(c)) {
+        reject(c, SNAPSHOT_MISCONF_ERR);
         return 0;
     }
     if (must_postpone(c)) {

@@ -56,6 +56,7 @@ enum num_kind { N_INT, N_UINT, N_LL, N_ULL, N_ULONG };
 #define F_EMPTY_NULL (1u << 8) /* "" is stored as NULL */
 #define F_MULTI_ARG (1u << 9)  /* several arguments; CONFIG SET splits on spaces */
 #define F_ALWAYS_REWRITE (1u << 10)
+#define F_VOLATILE (1u << 11) /* names a file: setting the same value re-applies it */
 
 struct config_entry;
 struct rewrite_state;
@@ -498,16 +499,16 @@ static const struct config_entry table[] = {
 
     /* TLS. */
     NUM("tls-port", NULL, 0, "0", tls_port, N_INT, 0, 65535),
-    STR("tls-cert-file", NULL, F_EMPTY_NULL, "", tls_cert_file),
-    STR("tls-key-file", NULL, F_EMPTY_NULL, "", tls_key_file),
+    STR("tls-cert-file", NULL, F_EMPTY_NULL | F_VOLATILE, "", tls_cert_file),
+    STR("tls-key-file", NULL, F_EMPTY_NULL | F_VOLATILE, "", tls_key_file),
     STR("tls-key-file-pass", NULL, F_EMPTY_NULL | F_SENSITIVE, "", tls_key_file_pass),
-    STR("tls-client-cert-file", NULL, F_EMPTY_NULL, "", tls_client_cert_file),
-    STR("tls-client-key-file", NULL, F_EMPTY_NULL, "", tls_client_key_file),
+    STR("tls-client-cert-file", NULL, F_EMPTY_NULL | F_VOLATILE, "", tls_client_cert_file),
+    STR("tls-client-key-file", NULL, F_EMPTY_NULL | F_VOLATILE, "", tls_client_key_file),
     STR("tls-client-key-file-pass", NULL, F_EMPTY_NULL | F_SENSITIVE, "",
         tls_client_key_file_pass),
-    STR("tls-dh-params-file", NULL, F_EMPTY_NULL, "", tls_dh_params_file),
-    STR("tls-ca-cert-file", NULL, F_EMPTY_NULL, "", tls_ca_cert_file),
-    STR("tls-ca-cert-dir", NULL, F_EMPTY_NULL, "", tls_ca_cert_dir),
+    STR("tls-dh-params-file", NULL, F_EMPTY_NULL | F_VOLATILE, "", tls_dh_params_file),
+    STR("tls-ca-cert-file", NULL, F_EMPTY_NULL | F_VOLATILE, "", tls_ca_cert_file),
+    STR("tls-ca-cert-dir", NULL, F_EMPTY_NULL | F_VOLATILE, "", tls_ca_cert_dir),
     ENUM("tls-auth-clients", NULL, 0, "yes", tls_auth_clients, tls_auth_modes),
     BOOL("tls-replication", NULL, 0, "no", tls_replication),
     BOOL("tls-cluster", NULL, NI, "no", tls_cluster),
@@ -1764,7 +1765,7 @@ static int set_values(int npairs, const char **names, const size_t *name_lens,
             return -1;
         }
         vstr now = entry_dump(&table[idx[i]]);
-        changed[i] = vstr_cmp(now, saved[i]) != 0;
+        changed[i] = (table[idx[i]].flags & F_VOLATILE) || vstr_cmp(now, saved[i]) != 0;
         vstr_free(now);
     }
     return 0;

@@ -150,6 +150,38 @@ static int apply_listeners(const char **err)
     return 0;
 }
 
+static const char tls_update_failed[] = "Unable to update TLS configuration. Check server logs.";
+
+static int tls_in_use(void)
+{
+    return cfg.tls_port || cfg.tls_replication || cfg.tls_cluster;
+}
+
+/* Any tls-* file or setting: rebuild the context when TLS is in use. */
+static int apply_tls(const char **err)
+{
+    if (tls_in_use() && networking_tls_configure() < 0) {
+        *err = tls_update_failed;
+        return -1;
+    }
+    return 0;
+}
+
+/* A TLS port needs a context first: TLS may not have been in use. */
+static int apply_tls_port(const char **err)
+{
+    if (cfg.tls_port && !networking_tls_context() && networking_tls_configure() < 0) {
+        *err = tls_update_failed;
+        return -1;
+    }
+    networking_close_listeners();
+    if (networking_listen() < 0) {
+        *err = "Unable to listen on this port. Check server logs.";
+        return -1;
+    }
+    return 0;
+}
+
 static int apply_hz(const char **err)
 {
     (void)err;
@@ -163,6 +195,28 @@ void config_cmd_init(void)
     config_register_apply("port", apply_listeners);
     config_register_apply("bind", apply_listeners);
     config_register_apply("hz", apply_hz);
+    config_register_apply("tls-port", apply_tls_port);
+    /* tls-auth-clients is read per connection: no rebuild, as in Redis. */
+    static const char *const tls_params[] = {"tls-cert-file",
+                                             "tls-key-file",
+                                             "tls-key-file-pass",
+                                             "tls-client-cert-file",
+                                             "tls-client-key-file",
+                                             "tls-client-key-file-pass",
+                                             "tls-dh-params-file",
+                                             "tls-ca-cert-file",
+                                             "tls-ca-cert-dir",
+                                             "tls-protocols",
+                                             "tls-ciphers",
+                                             "tls-ciphersuites",
+                                             "tls-prefer-server-ciphers",
+                                             "tls-session-caching",
+                                             "tls-session-cache-size",
+                                             "tls-session-cache-timeout",
+                                             "tls-replication",
+                                             "tls-cluster"};
+    for (size_t i = 0; i < sizeof tls_params / sizeof tls_params[0]; i++)
+        config_register_apply(tls_params[i], apply_tls);
 }
 
 static struct command config_subcommands[] = {

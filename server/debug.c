@@ -11,13 +11,14 @@
 #include "client.h"
 #include "config.h"
 #include "db.h"
-#include "mem.h"
+#include "log.h"
 #include "numconv.h"
 #include "object.h"
+#include "rdb.h"
 #include "reply.h"
 #include "server.h"
+#include "snapshot.h"
 
-#include <lzf.h>
 #include <openssl/rand.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,57 +46,21 @@ static int debug_allowed(const struct client *c)
 
 /* ---- DEBUG OBJECT ---- */
 
-/* Bytes of an RDB length prefix. */
-static size_t rdb_len_size(size_t len)
+static int count_only(void *ctx, const void *p, size_t len)
 {
-    if (len < (1 << 6))
-        return 1;
-    if (len < (1 << 14))
-        return 2;
-    return len <= UINT32_MAX ? 5 : 9;
-}
-
-/* Bytes of an integer in RDB's compact int encodings, or 0 if it has none. */
-static size_t rdb_int_size(long long v)
-{
-    if (v >= -(1 << 7) && v <= (1 << 7) - 1)
-        return 2;
-    if (v >= -(1 << 15) && v <= (1 << 15) - 1)
-        return 3;
-    if (v >= -(1LL << 31) && v <= (1LL << 31) - 1)
-        return 5;
+    (void)ctx;
+    (void)p;
+    (void)len;
     return 0;
 }
 
-/* What RDB would spend on a string: a compact integer when the text is a
- * short canonical integer, LZF when that saves space, else length + bytes. */
-static size_t rdb_string_size(const char *p, size_t len)
-{
-    long long v;
-    if (len <= 11 && numconv_to_ll(p, len, &v) == 0 && rdb_int_size(v))
-        return rdb_int_size(v);
-    if (cfg.rdbcompression && len > 20) {
-        char out[4096];
-        char *buf = len - 4 <= sizeof out ? out : mem_malloc(len - 4);
-        unsigned comp = lzf_compress(p, (unsigned)len, buf, (unsigned)(len - 4));
-        if (buf != out)
-            mem_free(buf);
-        if (comp)
-            return 1 + rdb_len_size(comp) + rdb_len_size(len) + comp;
-    }
-    return rdb_len_size(len) + len;
-}
-
-/* The serialized length of a value.  Strings follow RDB exactly; the other
- * types are estimated from their memory use until rdb.c can tell. */
+/* The serialized length: the bytes the value's RDB body takes. */
 static size_t serialized_length(const vobj *o)
 {
-    if (o->type != OBJ_STRING)
-        return obj_mem_usage(o);
-    char buf[32];
-    size_t len;
-    const char *p = obj_string_view(o, buf, &len);
-    return rdb_string_size(p, len);
+    struct rdb_out out;
+    rdb_out_init(&out, count_only, NULL);
+    out.checksum = 0;
+    return rdb_write_value(&out, o) == 0 ? (size_t)out.bytes : 0;
 }
 
 static unsigned long long idle_seconds(const vobj *o)
@@ -173,6 +138,35 @@ static void debug_quicklist_packed_threshold(struct client *c)
     reply_ok(c);
 }
 
+/* RELOAD [NOFLUSH] [NOSAVE]: saves, empties the keyspace and loads the
+ * file back, which checks the round trip of every value. */
+static void debug_reload(struct client *c)
+{
+    int flush = 1, save = 1;
+    for (int i = 2; i < c->argc; i++) {
+        if (client_arg_is(c, i, "noflush")) {
+            flush = 0;
+        } else if (client_arg_is(c, i, "nosave")) {
+            save = 0;
+        } else {
+            reply_error(c, "DEBUG RELOAD only supports the NOFLUSH and NOSAVE options.");
+            return;
+        }
+    }
+    if (save && snapshot_save(cfg.dbfilename) < 0) {
+        reply_error(c, "-ERR");
+        return;
+    }
+    if (flush)
+        db_empty(-1, 0);
+    if (snapshot_load(cfg.dbfilename) != 0) {
+        reply_error(c, "Error trying to load the RDB dump, check server logs.");
+        return;
+    }
+    log_warning("DB reloaded by DEBUG RELOAD");
+    reply_ok(c);
+}
+
 static void debug_help(struct client *c)
 {
     static const char *const lines[] = {
@@ -184,6 +178,9 @@ static void debug_help(struct client *c)
         "    encoding, serialized length and LRU clock.",
         "QUICKLIST-PACKED-THRESHOLD <size>",
         "    List elements of at least <size> bytes are stored in a node of their own.",
+        "RELOAD [NOFLUSH] [NOSAVE]",
+        "    Save the RDB on disk and reload it back to memory. NOFLUSH keeps the",
+        "    current keys, NOSAVE loads the file as it is.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Switch the active expire cycle off (0) or on (1); lazy expiry still runs.",
         "SLEEP <seconds>",
@@ -204,6 +201,9 @@ static const struct {
     {"set-active-expire", 3, debug_set_active_expire},
     {"change-repl-id", 2, debug_change_repl_id},
     {"quicklist-packed-threshold", 3, debug_quicklist_packed_threshold},
+    {"reload", 2, debug_reload},
+    {"reload", 3, debug_reload},
+    {"reload", 4, debug_reload},
 };
 
 static void debug_command(struct client *c)

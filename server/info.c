@@ -290,16 +290,22 @@ static vstr section_memory(vstr s)
 
 static vstr section_persistence(vstr s)
 {
+    int child = server.child_pid > 0;
+    long long current = child ? (mtime_mstime() - server.child_start_ms) / 1000 : -1;
     s = vstr_catfmt(s,
                     "loading:%d\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\n"
                     "current_cow_size:0\r\ncurrent_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\n"
-                    "current_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\n"
-                    "rdb_changes_since_last_save:%lld\r\nrdb_bgsave_in_progress:0\r\n"
-                    "rdb_last_save_time:%lld\r\nrdb_last_bgsave_status:ok\r\n"
-                    "rdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\n"
-                    "rdb_saves:0\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:0\r\n"
-                    "rdb_last_load_keys_loaded:0\r\n",
-                    server.loading, server.dirty, server.lastsave);
+                    "current_save_keys_processed:0\r\ncurrent_save_keys_total:%lld\r\n"
+                    "rdb_changes_since_last_save:%lld\r\nrdb_bgsave_in_progress:%d\r\n"
+                    "rdb_last_save_time:%lld\r\nrdb_last_bgsave_status:%s\r\n"
+                    "rdb_last_bgsave_time_sec:%lld\r\nrdb_current_bgsave_time_sec:%lld\r\n"
+                    "rdb_saves:%lld\r\nrdb_last_cow_size:%zu\r\n"
+                    "rdb_last_load_keys_expired:%lld\r\nrdb_last_load_keys_loaded:%lld\r\n",
+                    server.loading, child ? db_total_keys() : 0, server.dirty, child,
+                    server.lastsave, server.lastbgsave_failed ? "err" : "ok",
+                    server.rdb_last_bgsave_time_sec, current, server.rdb_saves,
+                    server.rdb_last_cow_size, server.rdb_last_load_keys_expired,
+                    server.rdb_last_load_keys_loaded);
     return aof_info(s);
 }
 

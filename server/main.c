@@ -19,6 +19,8 @@
 #include "object.h"
 #include "pubsub.h"
 #include "server.h"
+#include "shutdown.h"
+#include "snapshot.h"
 #include "t_hash.h"
 #include "t_list.h"
 #include "t_zset.h"
@@ -125,6 +127,8 @@ static void init_server_state(void)
     server.next_client_id = 1;
     server.active_expire_enabled = 1;
     server.lastsave = server.unixtime;
+    snapshot_init();
+    shutdown_set_save_hook(snapshot_shutdown_save);
     static const struct dict_type errors_type = {.key_free = vstr_free};
     server.errors = dict_new(&errors_type);
     obj_init_shared();
@@ -159,11 +163,14 @@ static void run_until_shutdown(void)
     }
 }
 
-/* The AOF, when enabled, is the more complete record: it wins. */
+/* The AOF, when enabled, is the more complete record: it is loaded
+ * instead of the RDB file. */
 static void load_data(void)
 {
     aof_init();
-    if (cfg.appendonly && aof_load_at_start() < 0) {
+    if (!cfg.appendonly) {
+        snapshot_load_at_start();
+    } else if (aof_load_at_start() < 0) {
         log_warning("Fatal error loading the DB, check server logs. Exiting.");
         exit(1);
     }
@@ -196,11 +203,16 @@ int main(int argc, char **argv)
     log_notice("oO0OoO0OoO0Oo Vigil is starting oO0OoO0OoO0Oo");
     log_notice("Vigil version=%s, bits=%d, pid=%d, just started", VIGIL_PROJECT_VERSION,
                (int)(sizeof(long) * 8), (int)server.pid);
+    if ((cfg.tls_port || cfg.tls_replication || cfg.tls_cluster) &&
+        networking_tls_configure() < 0) {
+        log_warning("Failed to configure TLS. Check logs for more info.");
+        exit(1);
+    }
+    log_notice("Server initialized");
+    load_data();
     if (networking_listen() < 0)
         exit(1);
     write_pidfile();
-    log_notice("Server initialized");
-    load_data();
     log_notice("Ready to accept connections");
     run_until_shutdown();
     return 0;

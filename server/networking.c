@@ -9,6 +9,7 @@
 #include "networking.h"
 
 #include "commands.h"
+#include "conn_tls.h"
 #include "connection.h"
 #include "log.h"
 #include "mem.h"
@@ -225,21 +226,68 @@ static void refuse_connection(int fd, const char *msg)
     close(fd);
 }
 
-static void accept_client(int fd, const char *ip, int port, int is_unix)
+enum listener_kind { LISTENER_TCP, LISTENER_UNIX, LISTENER_TLS };
+
+static struct tls_context *tls_ctx;
+/* TLS listeners sit beside the plain ones, one per bind address. */
+static int tls_listen_fds[CONFIG_MAX_BIND + 1];
+static ev_io tls_listen_watchers[CONFIG_MAX_BIND + 1];
+static int tls_listen_count;
+
+static int protected_mode_refuses(const char *ip)
+{
+    return cfg.protected_mode && !connection_auth_required() && !net_is_loopback(ip);
+}
+
+/* Runs when a TLS client's handshake is over.  The protected-mode refusal
+ * waits until now so the client can read it. */
+static void tls_client_accepted(struct conn *conn)
+{
+    struct client *c = conn_data(conn);
+    if (conn_state(conn) != CONN_STATE_CONNECTED) {
+        log_warning("Error accepting a client connection: %s", conn_last_error(conn));
+        client_free(c);
+        return;
+    }
+    char ip[64];
+    if (net_peer_name(conn->fd, ip, sizeof ip, NULL) == 0 && protected_mode_refuses(ip)) {
+        ssize_t ignored = conn_write(conn, protected_mode_msg, strlen(protected_mode_msg));
+        (void)ignored;
+        server.stat.rejected_conn++;
+        client_free(c);
+    }
+}
+
+static struct conn *new_accepted_conn(int fd, enum listener_kind kind)
+{
+    if (kind != LISTENER_TLS)
+        return conn_plain_accepted(server.loop, fd);
+    enum conn_tls_auth auth = cfg.tls_auth_clients == TLS_AUTH_CLIENTS_NO ? CONN_TLS_AUTH_NO
+                              : cfg.tls_auth_clients == TLS_AUTH_CLIENTS_OPTIONAL
+                                  ? CONN_TLS_AUTH_OPTIONAL
+                                  : CONN_TLS_AUTH_YES;
+    return conn_tls_accepted(server.loop, fd, tls_ctx, auth);
+}
+
+static void accept_client(int fd, const char *ip, int port, enum listener_kind kind)
 {
     if (server.client_count >= cfg.maxclients) {
-        refuse_connection(fd, "-ERR max number of clients reached\r\n");
+        /* Before a handshake there is no way to tell a TLS client why. */
+        if (kind == LISTENER_TLS)
+            close(fd);
+        else
+            refuse_connection(fd, "-ERR max number of clients reached\r\n");
         server.stat.rejected_conn++;
         return;
     }
-    if (!is_unix && cfg.protected_mode && !connection_auth_required() && !net_is_loopback(ip)) {
+    if (kind == LISTENER_TCP && protected_mode_refuses(ip)) {
         refuse_connection(fd, protected_mode_msg);
         server.stat.rejected_conn++;
         return;
     }
-    struct conn *conn = conn_plain_accepted(server.loop, fd);
+    struct conn *conn = new_accepted_conn(fd, kind);
     struct client *c = client_new(conn);
-    if (is_unix) {
+    if (kind == LISTENER_UNIX) {
         c->flags |= CLIENT_UNIX_SOCKET;
         snprintf(c->addr, sizeof c->addr, "%s:0", cfg.unixsocket);
         snprintf(c->laddr, sizeof c->laddr, "%s:0", cfg.unixsocket);
@@ -251,25 +299,38 @@ static void accept_client(int fd, const char *ip, int port, int is_unix)
             net_format_addr(c->laddr, sizeof c->laddr, lip, lport);
     }
     server.stat.numconnections++;
-    conn_accept(conn, NULL);
     log_verbose("Accepted %s", c->addr);
+    /* Last: a failed handshake frees the client from the callback. */
+    conn_accept(conn, kind == LISTENER_TLS ? tls_client_accepted : NULL);
+}
+
+static void accept_tcp_connections(int listen_fd, enum listener_kind kind)
+{
+    for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
+        char ip[64], err[NET_ERR_LEN];
+        int port;
+        int fd = net_tcp_accept(err, listen_fd, ip, sizeof ip, &port);
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                log_warning("Accepting client connection: %s", err);
+            return;
+        }
+        accept_client(fd, ip, port, kind);
+    }
 }
 
 static void on_tcp_accept(struct ev_loop *loop, ev_io *w, int revents)
 {
     (void)loop;
     (void)revents;
-    for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
-        char ip[64], err[NET_ERR_LEN];
-        int port;
-        int fd = net_tcp_accept(err, w->fd, ip, sizeof ip, &port);
-        if (fd < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                log_warning("Accepting client connection: %s", err);
-            return;
-        }
-        accept_client(fd, ip, port, 0);
-    }
+    accept_tcp_connections(w->fd, LISTENER_TCP);
+}
+
+static void on_tls_accept(struct ev_loop *loop, ev_io *w, int revents)
+{
+    (void)loop;
+    (void)revents;
+    accept_tcp_connections(w->fd, LISTENER_TLS);
 }
 
 static void on_unix_accept(struct ev_loop *loop, ev_io *w, int revents)
@@ -284,40 +345,54 @@ static void on_unix_accept(struct ev_loop *loop, ev_io *w, int revents)
                 log_warning("Accepting client connection: %s", err);
             return;
         }
-        accept_client(fd, NULL, 0, 1);
+        accept_client(fd, NULL, 0, LISTENER_UNIX);
     }
 }
 
-static int listen_tcp(const char *addr)
+/* Opens addr:port into fds[*count] and watchers[*count]. */
+static int listen_tcp(const char *addr, int port, int *fds, ev_io *watchers, int *count,
+                      void (*on_accept)(struct ev_loop *, ev_io *, int))
 {
     char err[NET_ERR_LEN] = "";
-    int fd = net_tcp_listen(err, addr, cfg.port, cfg.tcp_backlog);
+    int fd = net_tcp_listen(err, addr, port, cfg.tcp_backlog);
     if (fd == -2)
         return 0; /* optional address ("-::1") not available */
     if (fd < 0) {
-        log_warning("Warning: Could not create server TCP listening socket %s:%d: %s", addr,
-                    cfg.port, err);
+        log_warning("Warning: Could not create server TCP listening socket %s:%d: %s", addr, port,
+                    err);
         return -1;
     }
-    int i = server.listen_count++;
-    server.listen_fds[i] = fd;
-    ev_io_init(&server.listen_watchers[i], on_tcp_accept, fd, EV_READ);
-    ev_io_start(server.loop, &server.listen_watchers[i]);
+    int i = (*count)++;
+    fds[i] = fd;
+    ev_io_init(&watchers[i], on_accept, fd, EV_READ);
+    ev_io_start(server.loop, &watchers[i]);
+    return 0;
+}
+
+/* The plain port, then the TLS port, on every bind address. */
+static int listen_tcp_ports(void)
+{
+    static char *const default_bind[] = {"*", "-::*"};
+    char *const *addrs = cfg.bind_count ? cfg.bind : default_bind;
+    int count = cfg.bind_count ? cfg.bind_count : 2;
+    for (int i = 0; cfg.port != 0 && i < count; i++)
+        if (listen_tcp(addrs[i], cfg.port, server.listen_fds, server.listen_watchers,
+                       &server.listen_count, on_tcp_accept) < 0)
+            return -1;
+    for (int i = 0; cfg.tls_port != 0 && i < count; i++)
+        if (listen_tcp(addrs[i], cfg.tls_port, tls_listen_fds, tls_listen_watchers,
+                       &tls_listen_count, on_tls_accept) < 0)
+            return -1;
     return 0;
 }
 
 int networking_listen(void)
 {
     server.listen_count = 0;
+    tls_listen_count = 0;
     server.unix_fd = -1;
-    if (cfg.port != 0) {
-        static char *const default_bind[] = {"*", "-::*"};
-        char *const *addrs = cfg.bind_count ? cfg.bind : default_bind;
-        int count = cfg.bind_count ? cfg.bind_count : 2;
-        for (int i = 0; i < count; i++)
-            if (listen_tcp(addrs[i]) < 0)
-                return -1;
-    }
+    if (listen_tcp_ports() < 0)
+        return -1;
     if (cfg.unixsocket && *cfg.unixsocket) {
         char err[NET_ERR_LEN] = "";
         server.unix_fd = net_unix_listen(err, cfg.unixsocket, cfg.unixsocketperm, cfg.tcp_backlog);
@@ -328,7 +403,7 @@ int networking_listen(void)
         ev_io_init(&server.unix_watcher, on_unix_accept, server.unix_fd, EV_READ);
         ev_io_start(server.loop, &server.unix_watcher);
     }
-    if (server.listen_count == 0 && server.unix_fd < 0) {
+    if (server.listen_count == 0 && tls_listen_count == 0 && server.unix_fd < 0) {
         log_warning("Configured to not listen anywhere, exiting.");
         return -1;
     }
@@ -342,12 +417,53 @@ void networking_close_listeners(void)
         close(server.listen_fds[i]);
     }
     server.listen_count = 0;
+    for (int i = 0; i < tls_listen_count; i++) {
+        ev_io_stop(server.loop, &tls_listen_watchers[i]);
+        close(tls_listen_fds[i]);
+    }
+    tls_listen_count = 0;
     if (server.unix_fd >= 0) {
         ev_io_stop(server.loop, &server.unix_watcher);
         close(server.unix_fd);
         unlink(cfg.unixsocket);
         server.unix_fd = -1;
     }
+}
+
+int networking_tls_configure(void)
+{
+    const struct tls_context_config config = {
+        .cert_file = cfg.tls_cert_file,
+        .key_file = cfg.tls_key_file,
+        .key_file_pass = cfg.tls_key_file_pass,
+        .client_cert_file = cfg.tls_client_cert_file,
+        .client_key_file = cfg.tls_client_key_file,
+        .client_key_file_pass = cfg.tls_client_key_file_pass,
+        .dh_params_file = cfg.tls_dh_params_file,
+        .ca_cert_file = cfg.tls_ca_cert_file,
+        .ca_cert_dir = cfg.tls_ca_cert_dir,
+        .protocols = cfg.tls_protocols,
+        .ciphers = cfg.tls_ciphers,
+        .ciphersuites = cfg.tls_ciphersuites,
+        .prefer_server_ciphers = cfg.tls_prefer_server_ciphers,
+        .session_caching = cfg.tls_session_caching,
+        .session_cache_size = cfg.tls_session_cache_size,
+        .session_cache_timeout = cfg.tls_session_cache_timeout,
+        .require_ca =
+            cfg.tls_auth_clients != TLS_AUTH_CLIENTS_NO || cfg.tls_replication || cfg.tls_cluster,
+    };
+    struct tls_context *ctx = tls_context_new(&config);
+    if (!ctx)
+        return -1;
+    /* Live connections keep their own reference to the old context. */
+    tls_context_free(tls_ctx);
+    tls_ctx = ctx;
+    return 0;
+}
+
+const struct tls_context *networking_tls_context(void)
+{
+    return tls_ctx;
 }
 
 /* ---- reading and executing ---- */
@@ -387,14 +503,14 @@ void networking_process_input(struct client *c)
     };
     server.current_client = c;
     while (c->qb_pos < vstr_len(c->querybuf)) {
-        if (c->flags & (CLIENT_BLOCKED | CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP |
-                        CLIENT_PAUSED_WAITING))
+        if (c->flags &
+            (CLIENT_BLOCKED | CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP | CLIENT_PAUSED_WAITING))
             break;
         size_t consumed = 0;
         const char *err = NULL;
-        enum resp_status st = resp_parse(&c->req, c->querybuf + c->qb_pos,
-                                         vstr_len(c->querybuf) - c->qb_pos, &limits, &consumed,
-                                         &err);
+        enum resp_status st =
+            resp_parse(&c->req, c->querybuf + c->qb_pos, vstr_len(c->querybuf) - c->qb_pos, &limits,
+                       &consumed, &err);
         if (st == RESP_NEED_MORE)
             break;
         if (st == RESP_ERROR) {

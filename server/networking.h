@@ -5,9 +5,17 @@
 
 #include "client.h"
 
+struct tls_context;
+
 /* Opens every configured listener; -1 (logged) if a required one fails. */
 int networking_listen(void);
 void networking_close_listeners(void);
+/* Builds the TLS context from cfg.tls_*, replacing the current one; -1
+ * (reason logged) leaves the current one in place. */
+int networking_tls_configure(void);
+/* The TLS context for outgoing connections (conn_tls_new), NULL until
+ * networking_tls_configure() succeeded. */
+const struct tls_context *networking_tls_context(void);
 /* Runs before the loop sleeps: frees closed clients, flushes replies. */
 void networking_before_sleep(void);
 /* Once per cron tick: idle timeouts, buffer limits, query buffer trimming. */

@@ -11,6 +11,7 @@
 #include "mtime.h"
 #include "networking.h"
 #include "shutdown.h"
+#include "snapshot.h"
 
 #include <signal.h>
 #include <string.h>
@@ -109,6 +110,7 @@ static void on_cron(struct ev_loop *loop, ev_timer *w, int revents)
     track_peak_memory();
     networking_clients_cron();
     databases_cron();
+    snapshot_cron();
     aof_cron();
     if (server.pause_type && server.pause_end_ms <= server.mstime)
         server_unpause();

@@ -102,6 +102,19 @@ struct server {
     long long master_repl_offset;
     long long second_replid_offset;
 
+    /* Persistence (snapshot.c). */
+    pid_t child_pid; /* the background save child, or 0 */
+    ev_child child_watcher;
+    int child_info_fd; /* read end of the child's report pipe, or -1 */
+    long long child_start_ms;
+    long long dirty_before_bgsave;
+    long long lastbgsave_try; /* unix seconds */
+    int lastbgsave_failed; /* 0 (the zero state) means "ok" */
+    long long rdb_last_bgsave_time_sec; /* -1: none yet */
+    long long rdb_saves;
+    size_t rdb_last_cow_size;
+    long long rdb_last_load_keys_loaded, rdb_last_load_keys_expired;
+
     /* DEBUG QUICKLIST-PACKED-THRESHOLD: list elements of at least this
      * many bytes get a node of their own (list module). */
     size_t quicklist_packed_threshold;

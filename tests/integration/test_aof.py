@@ -212,6 +212,40 @@ def test_bgrewriteaof_rotates_and_compacts(server_factory):
     assert snapshot(srv) == before
 
 
+def test_rdb_preamble_base(server_factory):
+    srv = server_factory(dict(AOF_CONFIG, **{"aof-use-rdb-preamble": "yes"}))
+    assert manifest_files(srv)[0] == (f"{PREFIX}.1.base.rdb", 1, "b")
+    c = srv.client()
+    fill_dataset(c)
+    c.bgrewriteaof()
+    wait_rewrite_done(c, rewrites=1)
+    c.set("after", "1")
+    assert manifest_files(srv)[0] == (f"{PREFIX}.2.base.rdb", 2, "b")
+    with open(aof_path(srv, f"{PREFIX}.2.base.rdb"), "rb") as f:
+        assert f.read(5) == b"REDIS"
+    before = snapshot(srv)
+    assert check_aof(srv)[0] == 0
+    restart(srv)
+    assert snapshot(srv) == before
+
+
+def test_bgrewriteaof_during_bgsave_is_scheduled(server_factory):
+    srv = server_factory(dict(AOF_CONFIG, **{"rdb-key-save-delay": "20000"}))
+    c = srv.client()
+    for i in range(30):
+        c.set(f"k{i}", i)
+    c.bgsave()
+    assert c.info("persistence")["rdb_bgsave_in_progress"] == 1
+    assert c.bgrewriteaof() in (True, b"Background append only file rewriting scheduled")
+    info = c.info("persistence")
+    assert info["aof_rewrite_scheduled"] == 1
+    assert info["aof_rewrite_in_progress"] == 0
+    c.config_set("rdb-key-save-delay", 0)
+    wait_rewrite_done(c, rewrites=1)
+    restart(srv)
+    assert srv.client().dbsize() == 30
+
+
 def test_writes_during_rewrite_survive(server_factory):
     srv = server_factory(dict(AOF_CONFIG, **{"rdb-key-save-delay": "20000"}))
     c = srv.client()

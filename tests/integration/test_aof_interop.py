@@ -44,28 +44,38 @@ def start_with_dir(binary, config, src_srv):
     return srv
 
 
-def test_redis_check_aof_accepts_our_directory(server_factory):
-    srv = server_factory(AOF_CONFIG)
+PREAMBLE = pytest.mark.parametrize("preamble", ["no", "yes"])
+
+
+def with_preamble(preamble):
+    return dict(AOF_CONFIG, **{"aof-use-rdb-preamble": preamble})
+
+
+@PREAMBLE
+def test_redis_check_aof_accepts_our_directory(server_factory, preamble):
+    srv = server_factory(with_preamble(preamble))
     populated(srv)
     code, out = check_aof(srv)
     assert code == 0, out
     assert "All AOF files and manifest are valid" in out
 
 
-def test_redis_server_loads_our_directory(server_factory):
-    ours = server_factory(AOF_CONFIG)
+@PREAMBLE
+def test_redis_server_loads_our_directory(server_factory, preamble):
+    ours = server_factory(with_preamble(preamble))
     expected = populated(ours)
-    theirs = start_with_dir(harness.REDIS_SERVER, AOF_CONFIG, ours)
+    theirs = start_with_dir(harness.REDIS_SERVER, with_preamble(preamble), ours)
     try:
         assert snapshot(theirs) == expected
     finally:
         theirs.stop()
 
 
-def test_we_load_redis_server_directory(redis_peer_factory):
-    theirs = redis_peer_factory(AOF_CONFIG)
+@PREAMBLE
+def test_we_load_redis_server_directory(redis_peer_factory, preamble):
+    theirs = redis_peer_factory(with_preamble(preamble))
     expected = populated(theirs)
-    ours = start_with_dir(None, AOF_CONFIG, theirs)
+    ours = start_with_dir(None, with_preamble(preamble), theirs)
     try:
         assert snapshot(ours) == expected
         c = ours.client()
@@ -74,18 +84,5 @@ def test_we_load_redis_server_directory(redis_peer_factory):
         restart(ours)
         assert snapshot(ours) == expected
         assert check_aof(ours)[0] == 0
-    finally:
-        ours.stop()
-
-
-@pytest.mark.vigil_only
-@pytest.mark.xfail(strict=True, reason="an RDB base needs the RDB loader (branch rdb)")
-def test_we_load_redis_server_directory_with_rdb_base(redis_peer_factory):
-    config = dict(AOF_CONFIG, **{"aof-use-rdb-preamble": "yes"})
-    theirs = redis_peer_factory(config)
-    expected = populated(theirs)
-    ours = start_with_dir(None, config, theirs)
-    try:
-        assert snapshot(ours) == expected
     finally:
         ours.stop()
