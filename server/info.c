@@ -11,6 +11,7 @@
  */
 #include "info.h"
 
+#include "aof.h"
 #include "pubsub.h"
 
 #include "client.h"
@@ -305,14 +306,7 @@ static vstr section_persistence(vstr s)
                     server.rdb_last_bgsave_time_sec, current, server.rdb_saves,
                     server.rdb_last_cow_size, server.rdb_last_load_keys_expired,
                     server.rdb_last_load_keys_loaded);
-    return vstr_catfmt(s,
-                       "aof_enabled:%d\r\naof_rewrite_in_progress:0\r\n"
-                       "aof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\n"
-                       "aof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\n"
-                       "aof_rewrites:0\r\naof_rewrites_consecutive_failures:0\r\n"
-                       "aof_last_write_status:ok\r\naof_last_cow_size:0\r\n"
-                       "module_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
-                       cfg.appendonly);
+    return aof_info(s);
 }
 
 static vstr section_stats(vstr s)
