@@ -85,6 +85,10 @@ struct instance {
     uint64_t config_epoch;
     long long master_reboot_down_after_period, master_reboot_since_time;
     vstr notification_script, client_reconfig_script;
+    /* rename-command: pairs (original, new name) used towards the
+     * primary and its replicas. */
+    vstr *renamed_commands;
+    int nrenamed;
 
     /* Replicas, from their INFO. */
     long long master_link_down_time;
@@ -164,6 +168,12 @@ void instance_reset_master(struct instance *master, int flags);
 /* After a failover: master now lives at host:port; the old address and the
  * other replicas become its replicas.  0, or -1 if host is unusable. */
 int instance_change_master_address(struct instance *master, const char *host, int port);
+
+/* Records that master's instances know command `from` as `to`; a `to`
+ * equal to `from` (ignoring case) drops the renaming. */
+void instance_rename_command(struct instance *master, const char *from, const char *to);
+/* The name to send for command name to ri (its primary's renamings). */
+const char *instance_command_name(const struct instance *ri, const char *name);
 
 /* "s_down,master,disconnected" style flags text. */
 vstr instance_flags_string(const struct instance *ri);

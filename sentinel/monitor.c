@@ -46,19 +46,19 @@ static void send_auth(struct instance *ri, struct link *l)
     if (!pass)
         return;
     if (user) {
-        const char *argv[] = {"AUTH", user, pass, NULL};
+        const char *argv[] = {instance_command_name(ri, "AUTH"), user, pass, NULL};
         link_command(l, NULL, argv);
     } else {
-        const char *argv[] = {"AUTH", pass, NULL};
+        const char *argv[] = {instance_command_name(ri, "AUTH"), pass, NULL};
         link_command(l, NULL, argv);
     }
 }
 
-static void set_client_name(struct link *l, const char *type)
+static void set_client_name(struct instance *ri, struct link *l, const char *type)
 {
     char name[64];
     snprintf(name, sizeof name, "sentinel-%.8s-%s", sentinel.myid, type);
-    const char *argv[] = {"CLIENT", "SETNAME", name, NULL};
+    const char *argv[] = {instance_command_name(ri, "CLIENT"), "SETNAME", name, NULL};
     link_command(l, NULL, argv);
 }
 
@@ -107,7 +107,7 @@ static void reconnect_instance(struct instance *ri, long long now)
         if (link_connect(ri->cc, ri->host, ri->port) == 0) {
             ri->cc_conn_time = now;
             send_auth(ri, ri->cc);
-            set_client_name(ri->cc, "cmd");
+            set_client_name(ri, ri->cc, "cmd");
             send_ping(ri);
         }
     }
@@ -118,8 +118,8 @@ static void reconnect_instance(struct instance *ri, long long now)
             ri->pc_conn_time = now;
             ri->pc_last_activity = now;
             send_auth(ri, ri->pc);
-            set_client_name(ri->pc, "pubsub");
-            const char *argv[] = {"SUBSCRIBE", HELLO_CHANNEL, NULL};
+            set_client_name(ri, ri->pc, "pubsub");
+            const char *argv[] = {instance_command_name(ri, "SUBSCRIBE"), HELLO_CHANNEL, NULL};
             link_command(ri->pc, NULL, argv);
         }
     }
@@ -141,7 +141,7 @@ static void on_ping_reply(struct link *l, redisReply *r, void *owner)
         } else if (!strncmp(r->str, "BUSY", 4) && (ri->flags & INST_S_DOWN) &&
                    !(ri->flags & INST_SCRIPT_KILL_SENT)) {
             /* A script blocks the instance: stopping it may save a failover. */
-            const char *argv[] = {"SCRIPT", "KILL", NULL};
+            const char *argv[] = {instance_command_name(ri, "SCRIPT"), "KILL", NULL};
             if (link_command(ri->cc, NULL, argv) == 0)
                 ri->flags |= INST_SCRIPT_KILL_SENT;
         }
@@ -151,7 +151,7 @@ static void on_ping_reply(struct link *l, redisReply *r, void *owner)
 
 static void send_ping(struct instance *ri)
 {
-    const char *argv[] = {"PING", NULL};
+    const char *argv[] = {instance_command_name(ri, "PING"), NULL};
     if (link_command(ri->cc, on_ping_reply, argv) < 0)
         return;
     long long now = instance_now();
@@ -330,7 +330,7 @@ static void on_info_reply(struct link *l, redisReply *r, void *owner)
 
 static void send_info(struct instance *ri)
 {
-    const char *argv[] = {"INFO", NULL};
+    const char *argv[] = {instance_command_name(ri, "INFO"), NULL};
     if (link_command(ri->cc, on_info_reply, argv) == 0)
         ri->info_pending = 1;
 }
@@ -374,7 +374,7 @@ static void send_hello(struct instance *ri)
     h.master_ip = (char *)mhost;
     h.master_config_epoch = m->config_epoch;
     vstr payload = infoparse_hello_format(&h);
-    const char *argv[] = {"PUBLISH", HELLO_CHANNEL, payload, NULL};
+    const char *argv[] = {instance_command_name(ri, "PUBLISH"), HELLO_CHANNEL, payload, NULL};
     link_command(ri->cc, on_publish_reply, argv);
     vstr_free(payload);
 }
@@ -671,11 +671,11 @@ int monitor_send_slaveof(struct instance *ri, const char *host, int port)
         return -1;
     char portstr[16];
     snprintf(portstr, sizeof portstr, "%d", port);
-    const char *multi[] = {"MULTI", NULL};
-    const char *slaveof[] = {"SLAVEOF", host ? host : "NO", host ? portstr : "ONE", NULL};
-    const char *rewrite[] = {"CONFIG", "REWRITE", NULL};
-    const char *kill[] = {"CLIENT", "KILL", "TYPE", "normal", NULL};
-    const char *exec[] = {"EXEC", NULL};
+    const char *multi[] = {instance_command_name(ri, "MULTI"), NULL};
+    const char *slaveof[] = {instance_command_name(ri, "SLAVEOF"), host ? host : "NO", host ? portstr : "ONE", NULL};
+    const char *rewrite[] = {instance_command_name(ri, "CONFIG"), "REWRITE", NULL};
+    const char *kill[] = {instance_command_name(ri, "CLIENT"), "KILL", "TYPE", "normal", NULL};
+    const char *exec[] = {instance_command_name(ri, "EXEC"), NULL};
     if (link_command(ri->cc, NULL, multi) < 0)
         return -1;
     link_command(ri->cc, NULL, slaveof);
