@@ -121,6 +121,22 @@ void instance_drop_links(struct instance *ri)
     ri->info_pending = 0;
 }
 
+void instance_drop_sentinel_links(void)
+{
+    dict_iter it;
+    dict_entry *de;
+    dict_iter_init(&it, sentinel.masters, 0);
+    while ((de = dict_iter_next(&it))) {
+        dict_iter sit;
+        dict_entry *sde;
+        dict_iter_init(&sit, ((struct instance *)de->v.val)->sentinels, 0);
+        while ((sde = dict_iter_next(&sit)))
+            instance_drop_links(sde->v.val);
+        dict_iter_release(&sit);
+    }
+    dict_iter_release(&it);
+}
+
 void instance_release(struct instance *ri)
 {
     instance_drop_links(ri);

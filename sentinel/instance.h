@@ -183,5 +183,8 @@ const char *instance_failover_state_name(enum failover_state st);
 void instance_current_master_addr(const struct instance *master, const char **host, int *port);
 /* Drops both links; they are recreated by the monitor's next tick. */
 void instance_drop_links(struct instance *ri);
+/* Drops the links to every other sentinel (new credentials apply to the
+ * connections made next). */
+void instance_drop_sentinel_links(void);
 
 #endif

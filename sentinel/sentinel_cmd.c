@@ -586,6 +586,8 @@ static void cmd_config(struct client *c, int argc, struct resp_arg *argv)
                                                argv[3].ptr);
             return;
         }
+        if (!strncasecmp(argv[3].ptr, "sentinel-", 9))
+            instance_drop_sentinel_links();
         state_flush();
         c->out = resp_write_simple(c->out, "OK");
         return;
