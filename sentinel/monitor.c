@@ -20,6 +20,8 @@
 #define MAX_PENDING_COMMANDS 100
 /* While a replica is being reconfigured, poll its INFO this often. */
 #define RECONF_INFO_PERIOD 100
+#define PING_DOWN_AFTER_FRACTION 10
+#define MIN_PING_PERIOD 100
 
 static void step_master(struct instance *m);
 
@@ -91,6 +93,19 @@ static void on_hello_push(struct link *l, redisReply *r, void *owner);
 static const struct link_handlers cc_handlers = {on_cc_connect, on_disconnect, NULL};
 static const struct link_handlers pc_handlers = {on_pc_connect, on_disconnect, on_hello_push};
 
+/* PING (and reconnect) at least ten times per down-after period: when
+ * the instance dies, its last valid reply is then at most a tenth of
+ * down-after old, and SDOWN comes close to down-after after the failure
+ * instead of up to a whole ping period later.  The rule itself (no valid
+ * reply for down-after) is unchanged; only the sampling is finer. */
+static long long ping_period_for(const struct instance *ri)
+{
+    long long period = sentinel.timing.ping_period;
+    if (ri->down_after_period / PING_DOWN_AFTER_FRACTION < period)
+        period = ri->down_after_period / PING_DOWN_AFTER_FRACTION;
+    return period < MIN_PING_PERIOD ? MIN_PING_PERIOD : period;
+}
+
 /* (Re)creates missing links, at most once per ping period. */
 static void reconnect_instance(struct instance *ri, long long now)
 {
@@ -98,7 +113,7 @@ static void reconnect_instance(struct instance *ri, long long now)
     int need_pc = !(ri->flags & INST_SENTINEL) && (!ri->pc || !link_is_active(ri->pc));
     if (!need_cc && !need_pc)
         return;
-    if (ri->port == 0 || now - ri->last_reconn_time < sentinel.timing.ping_period)
+    if (ri->port == 0 || now - ri->last_reconn_time < ping_period_for(ri))
         return;
     ri->last_reconn_time = now;
     if (need_cc) {
@@ -500,9 +515,7 @@ static void send_periodic(struct instance *ri, long long now)
 {
     if (ri->cc_disconnected || link_pending(ri->cc) >= MAX_PENDING_COMMANDS)
         return;
-    long long ping_period = sentinel.timing.ping_period;
-    if (ri->down_after_period < ping_period)
-        ping_period = ri->down_after_period;
+    long long ping_period = ping_period_for(ri);
     if (!(ri->flags & INST_SENTINEL) && !info_pending(ri) &&
         (ri->info_refresh == 0 || now - ri->info_refresh > info_period_for(ri)))
         send_info(ri);
@@ -531,11 +544,14 @@ static void refresh_replicas(struct instance *m)
 
 static void check_sdown(struct instance *ri, long long now)
 {
+    /* Without a link nothing can answer: the silence counts from the last
+     * valid reply, not from a PING queued on a connection being retried.
+     * With a link, from the oldest PING still unanswered. */
     long long elapsed = 0;
-    if (ri->act_ping_time)
-        elapsed = now - ri->act_ping_time;
-    else if (ri->cc_disconnected)
+    if (ri->cc_disconnected)
         elapsed = now - ri->last_avail_time;
+    else if (ri->act_ping_time)
+        elapsed = now - ri->act_ping_time;
 
     /* A connection that is up but silent may be a half-dead TCP link:
      * reconnecting tells a hung peer from a lost connection. */
