@@ -61,8 +61,10 @@ def test_sentinel_killed_mid_failover(group):
     # The elected leader crashes right after the election; the two others
     # retry after the failover timeout and complete the failover.
     wait_until(lambda: len(group.live_sentinels()) == 2, 20, 0.05, "the leader to crash")
+    # Any SIMULATE-FAILURE call first clears the flags (as in redis-sentinel,
+    # which needs at least one argument): HELP leaves them clear.
     for s in group.live_sentinels():
-        s.client().execute_command("SENTINEL", "SIMULATE-FAILURE")
+        s.client().execute_command("SENTINEL", "SIMULATE-FAILURE", "HELP")
     _, port = group.wait_failover(old.port, timeout=40)
     assert group.server_at(port) in group.replicas
 
