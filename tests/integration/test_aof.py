@@ -246,6 +246,25 @@ def test_bgrewriteaof_during_bgsave_is_scheduled(server_factory):
     assert srv.client().dbsize() == 30
 
 
+def test_bgsave_during_rewrite_is_refused_or_scheduled(server_factory):
+    srv = server_factory(dict(AOF_CONFIG, **{"rdb-key-save-delay": "20000"}))
+    c = srv.client()
+    for i in range(30):
+        c.set(f"k{i}", i)
+    lastsave = c.lastsave()
+    c.bgrewriteaof()
+    assert c.info("persistence")["aof_rewrite_in_progress"] == 1
+    # redis-py's bgsave() adds SCHEDULE: send the bare command.
+    with pytest.raises(redis.ResponseError, match="Another child process is active"):
+        c.execute_command("BGSAVE")
+    assert c.execute_command("BGSAVE", "SCHEDULE")  # "+Background saving scheduled"
+    assert c.info("persistence")["rdb_bgsave_in_progress"] == 0
+    c.config_set("rdb-key-save-delay", 0)
+    wait_rewrite_done(c, rewrites=1)
+    # The scheduled save runs once the rewrite child is gone.
+    harness.wait_until(lambda: c.lastsave() != lastsave, 20, message="the scheduled BGSAVE")
+
+
 def test_writes_during_rewrite_survive(server_factory):
     srv = server_factory(dict(AOF_CONFIG, **{"rdb-key-save-delay": "20000"}))
     c = srv.client()
