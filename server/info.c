@@ -284,8 +284,8 @@ static vstr section_memory(vstr s)
                        "mem_total_replication_buffers:0\r\nmem_clients_slaves:0\r\n"
                        "mem_clients_normal:%zu\r\nmem_cluster_links:0\r\nmem_aof_buffer:0\r\n"
                        "mem_allocator:libc\r\nactive_defrag_running:0\r\n"
-                       "lazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
-                       m.clients);
+                       "lazyfree_pending_objects:%zu\r\nlazyfreed_objects:%zu\r\n",
+                       m.clients, db_lazyfree_pending(), db_lazyfreed());
 }
 
 static vstr section_persistence(vstr s)
