@@ -108,6 +108,8 @@ run: deps all
 
 bench: deps all
 	$(PYTHON) bench/throughput.py --vigil $(abspath $(BIN)/vigil-server)
+	$(PYTHON) bench/memory.py --vigil $(abspath $(BIN)/vigil-server)
+	$(PYTHON) bench/failover.py --sentinel $(abspath $(BIN)/vigil-sentinel)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -3,9 +3,11 @@
 Every benchmark starts vigil-server and Debian's redis-server with the same settings on free
 loopback ports, measures both interleaved, and reports medians and the vigil/redis ratio. This
 module holds what all of them need: starting and always stopping servers, a tiny RESP client,
-running redis-benchmark under a watchdog, medians and table printing.
+running redis-benchmark and redis-cli under a watchdog, waiting on conditions with deadlines,
+medians, the machine description and table printing.
 """
 
+import datetime
 import os
 import shlex
 import shutil
@@ -18,6 +20,8 @@ import time
 
 REDIS_SERVER = "/usr/bin/redis-server"
 REDIS_BENCHMARK = "/usr/bin/redis-benchmark"
+REDIS_CLI = "/usr/bin/redis-cli"
+REDIS_SENTINEL = "/usr/bin/redis-sentinel"
 
 
 class BenchError(Exception):
@@ -53,43 +57,155 @@ def resp_command(port, *args, timeout=5.0):
     return reply.decode(errors="replace").strip()
 
 
+def encode_command(args):
+    """One command as a RESP multibulk request."""
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a.encode() if isinstance(a, str) else b"%d" % a if isinstance(a, int) else a
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+class ReplyError(Exception):
+    """An error reply (-ERR ...) from the server; the message is the reply text."""
+
+
+class Client:
+    """A small blocking RESP2 client: enough for INFO, SENTINEL, SAVE and friends.
+
+    Replies are decoded as text: str for status and bulk replies, int, None for nil, lists for
+    arrays; an error reply raises ReplyError. Any socket problem raises OSError.
+    """
+
+    def __init__(self, port, timeout=5.0):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.reader = self.sock.makefile("rb")
+
+    def close(self):
+        self.reader.close()
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc):
+        self.close()
+
+    def call(self, *args):
+        self.sock.sendall(encode_command(args))
+        return self._read_reply()
+
+    def _read_line(self):
+        line = self.reader.readline()
+        if not line.endswith(b"\r\n"):
+            raise ConnectionError("connection closed mid-reply")
+        return line[:-2]
+
+    def _read_reply(self):
+        line = self._read_line()
+        kind, rest = line[:1], line[1:]
+        if kind == b"+":
+            return rest.decode(errors="replace")
+        if kind == b"-":
+            raise ReplyError(rest.decode(errors="replace"))
+        if kind == b":":
+            return int(rest)
+        if kind == b"$":
+            n = int(rest)
+            if n < 0:
+                return None
+            data = self.reader.read(n + 2)
+            if len(data) != n + 2:
+                raise ConnectionError("connection closed mid-reply")
+            return data[:-2].decode(errors="replace")
+        if kind == b"*":
+            n = int(rest)
+            return None if n < 0 else [self._read_reply() for _ in range(n)]
+        raise ConnectionError("unexpected reply line %r" % line[:80])
+
+
+def call(port, *args, timeout=5.0):
+    """One command over a fresh connection; returns the decoded reply (see Client)."""
+    with Client(port, timeout) as c:
+        return c.call(*args)
+
+
+def info(port, section="everything", timeout=5.0):
+    """INFO as a dict of field -> string value."""
+    fields = {}
+    for line in call(port, "INFO", section, timeout=timeout).splitlines():
+        if ":" in line and not line.startswith("#"):
+            k, v = line.split(":", 1)
+            fields[k] = v
+    return fields
+
+
+def wait_until(predicate, timeout, what, interval=0.01):
+    """Polls predicate until it returns a true value, which is returned; raises at the deadline.
+
+    Connection errors count as "not yet": the condition often involves a process restarting.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except (OSError, ReplyError):
+            pass
+        if time.monotonic() > deadline:
+            raise BenchError("timed out after %.0fs waiting for %s" % (timeout, what))
+        time.sleep(interval)
+
+
 class Server:
     """One server process with the benchmark settings, in its own temporary directory."""
 
     START_TIMEOUT = 10.0
     STOP_TIMEOUT = 10.0
 
-    def __init__(self, label, binary, extra_args=()):
+    def __init__(self, label, binary, settings=None):
+        """settings: redis.conf directives as command-line pairs, overriding the defaults."""
         self.label = label
         self.binary = binary
-        self.extra_args = list(extra_args)
+        self.settings = {"save": "", "appendonly": "no"}
+        self.settings.update(settings or {})
         self.port = None
         self.proc = None
         self.dir = None
         self.argv = None
 
-    def start(self):
-        """Starts the server and waits for PONG; retries on a lost port race."""
-        self.dir = tempfile.mkdtemp(prefix="vigil-bench-%s-" % self.label)
+    def start(self, timeout=None):
+        """Starts the server and waits for PONG; retries on a lost port race.
+
+        A server started again after stop(keep_dir=True) reuses its directory, so it finds
+        the files it wrote there (a dump to load at start).
+        """
+        if self.dir is None:
+            self.dir = tempfile.mkdtemp(prefix="vigil-bench-%s-" % self.label)
         logfile = os.path.join(self.dir, "server.log")
         for _ in range(5):
             if os.path.exists(logfile):
                 os.unlink(logfile)
             self.port = free_port()
-            self.argv = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
-                         "--save", "", "--appendonly", "no", "--dir", self.dir,
-                         "--logfile", logfile] + self.extra_args
+            self.argv = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+            for name, value in self.settings.items():
+                self.argv += ["--" + name, value]
+            self.argv += ["--dir", self.dir, "--logfile", logfile]
             self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            if self._wait_ready():
+            if self._wait_ready(timeout or self.START_TIMEOUT):
                 return
             if "Address already in use" not in self.log_tail():
                 raise BenchError("%s did not start:\n%s" % (self.label, self.log_tail()))
         raise BenchError("%s: no free port after 5 attempts" % self.label)
 
-    def _wait_ready(self):
-        """True once the server answers PING, False if it exited first; raises on timeout."""
-        deadline = time.monotonic() + self.START_TIMEOUT
+    def _wait_ready(self, timeout):
+        """True once the server answers PING, False if it exited first; raises on timeout.
+
+        A server still loading its dataset answers -LOADING, which counts as not ready.
+        """
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 return False
@@ -102,7 +218,7 @@ class Server:
         tail = self.log_tail()
         self.stop()
         raise BenchError("%s did not answer PING within %.0fs:\n%s"
-                         % (self.label, self.START_TIMEOUT, tail))
+                         % (self.label, timeout, tail))
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
@@ -114,8 +230,17 @@ class Server:
         except OSError:
             return "(no log)"
 
-    def stop(self):
-        """SIGTERM, then SIGKILL after a deadline; always reaps and removes the directory."""
+    def rss_bytes(self):
+        """Resident set size of the process, from /proc, independent of what INFO says."""
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        raise BenchError("%s: no VmRSS in /proc/%d/status" % (self.label, self.proc.pid))
+
+    def stop(self, keep_dir=False):
+        """SIGTERM, then SIGKILL after a deadline; always reaps, and removes the directory
+        unless keep_dir (then remove_dir must follow)."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -123,6 +248,10 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if not keep_dir:
+            self.remove_dir()
+
+    def remove_dir(self):
         if self.dir is not None:
             shutil.rmtree(self.dir, ignore_errors=True)
             self.dir = None
@@ -136,14 +265,15 @@ def install_signal_handlers():
     signal.signal(signal.SIGHUP, handler)
 
 
-def run_watched(argv, servers, timeout):
-    """Runs argv to completion and returns its stdout.
+def run_watched(argv, servers, timeout, stdin_path=None):
+    """Runs argv to completion, its stdin from stdin_path if given, and returns its stdout.
 
     redis-benchmark spins forever when its server goes away, so the run is killed and reported
     as soon as one of the servers dies, or when the timeout passes.
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            open(stdin_path or os.devnull, "rb") as stdin:
+        proc = subprocess.Popen(argv, stdin=stdin, stdout=out, stderr=err)
         deadline = time.monotonic() + timeout
         try:
             while proc.poll() is None:
@@ -181,6 +311,25 @@ def tool_version(argv):
         return "unknown"
 
 
+def print_machine():
+    """Core count and load average, with a warning when the figures will be noisy."""
+    cores = os.cpu_count()
+    load = os.getloadavg()
+    print("machine: %d cores, shared by the client and the servers under test; "
+          "load average %.2f %.2f %.2f at start" % ((cores,) + load))
+    if load[0] > cores / 2:
+        print("warning: the machine is busy (load %.2f on %d cores): expect noisy figures"
+              % (load[0], cores))
+
+
+def print_command(argv):
+    print("$ " + shlex.join(argv), flush=True)
+
+
+def ratio(vigil, redis):
+    return "%.2f" % (vigil / redis) if redis else "n/a"
+
+
 def format_text_table(header, rows):
     """Fixed-width table: first column left-aligned, the others right-aligned."""
     widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
@@ -199,3 +348,21 @@ def format_markdown_table(header, rows):
     for r in rows:
         lines.append("| " + " | ".join(str(c) for c in r) + " |")
     return "\n".join(lines)
+
+
+def print_tables(tables):
+    """[(caption, header, rows)]: each as a plain table, then all again in Markdown."""
+    for caption, header, rows in tables:
+        print()
+        print(caption + ":")
+        print()
+        print(format_text_table(header, rows))
+    print()
+    print("Markdown:")
+    for caption, header, rows in tables:
+        print()
+        print("%s, %s, %d cores, load average %.2f at the end:"
+              % (datetime.date.today().isoformat(), caption, os.cpu_count(),
+                 os.getloadavg()[0]))
+        print()
+        print(format_markdown_table(header, rows))

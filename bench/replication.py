@@ -1,186 +1,240 @@
 #!/usr/bin/env python3
-"""Replication benchmarks of vigil-server against Debian's redis-server, side by side.
+"""Replication of vigil-server against Debian's redis-server, side by side.
 
-1. Full-sync time: a primary holding the standard dataset (1M strings, 100k hashes of 10
-   fields, 10k sorted sets of 50 members, scaled by --scale) loaded with `redis-cli --pipe`,
-   and an empty replica of the same implementation; the time from REPLICAOF until the replica
-   reports master_link_status:up (diskless sync, no delay).
-2. Write throughput with two replicas attached: redis-benchmark against the primary while two
-   replicas of the same implementation follow it.
+Both ends of every link are the same implementation (vigil replicates from vigil, redis from
+redis), with the same settings: no RDB save points, no AOF, `repl-diskless-sync-delay 0` (the
+default 5 s wait for more replicas would otherwise dominate the figure). Two parts, each
+interleaved vigil, redis, vigil, redis... with medians over the runs:
 
-Implementations alternate vigil, redis, vigil, redis for every run; medians and the
-vigil/redis ratio are printed as a table and as Markdown for docs/performance.md.
+- sync: a fresh primary loads the standard dataset of dataset.py through `redis-cli --pipe`; a
+  fresh empty replica gets REPLICAOF and the clock runs until its INFO says
+  `master_link_status:up`, after which it must hold every key. Then the primary drops the link
+  (CLIENT KILL TYPE replica) and the script counts the full syncs the reconnection took: with
+  the backlog covering the gap there must be none (sync_full does not move).
+- throughput: redis-benchmark's write tests at -P 1 and -P 16 against a primary with two
+  replicas attached, as in throughput.py; the replicas must still be linked afterwards.
 
-    /usr/bin/python3 bench/replication.py --vigil bin/vigil-server [--scale 1.0] [--runs 3]
-        [--requests N]
+A server without replication makes the script stop with a message saying so (REPLICAOF
+unknown, link never up, keys missing): no figure is reported for something that did not happen.
+
+    /usr/bin/python3 bench/replication.py --vigil bin/vigil-server [--parts sync,throughput]
+        [--scale 0.1] [--requests N] [--runs 3]
 """
 
 import argparse
-import datetime
 import os
 import shlex
-import subprocess
 import sys
-import tempfile
 import time
 
 import benchlib
+import dataset
+import throughput
 from benchlib import BenchError, log
 
-SYNC_ARGS = ["--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"]
+PARTS = ("sync", "throughput")
+SETTINGS = {"repl-diskless-sync-delay": "0"}
 WRITE_TESTS = "set,incr,lpush,sadd,hset,zadd"
+REPLICAS = 2
+RELINK_TIMEOUT = 30.0
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--vigil", required=True)
-    p.add_argument("--redis", default=benchlib.REDIS_SERVER)
-    p.add_argument("--scale", type=float, default=1.0, help="fraction of the standard dataset")
-    p.add_argument("--runs", type=int, default=3)
-    p.add_argument("--requests", type=int, default=200000)
-    p.add_argument("--timeout", type=float, default=600.0)
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--vigil", required=True, help="vigil-server binary to measure")
+    p.add_argument("--redis", default=benchlib.REDIS_SERVER, help="reference redis-server")
+    p.add_argument("--parts", default=",".join(PARTS), help="sync, throughput or both")
+    p.add_argument("--scale", type=float, default=1.0, help="dataset size factor (sync part)")
+    p.add_argument("--requests", type=int, default=500000,
+                   help="requests per test (throughput part)")
+    p.add_argument("--tests", default=WRITE_TESTS,
+                   help="redis-benchmark -t list (throughput part)")
+    p.add_argument("--runs", type=int, default=3, help="runs per server; the median is reported")
+    p.add_argument("--timeout", type=float, default=600.0,
+                   help="seconds allowed for one load, sync or redis-benchmark invocation")
     args = p.parse_args()
-    if args.runs < 1 or args.requests < 1 or args.scale <= 0:
-        p.error("--runs, --requests and --scale must be positive")
+    args.threads = 0
+    args.parts = [x for x in args.parts.split(",") if x]
+    if not args.parts or any(x not in PARTS for x in args.parts):
+        p.error("--parts takes sync, throughput or sync,throughput")
+    if args.runs < 1 or args.scale <= 0 or args.requests < 1:
+        p.error("--runs, --scale and --requests must be positive")
+    for path in (args.vigil, args.redis, benchlib.REDIS_CLI, benchlib.REDIS_BENCHMARK):
+        if not os.access(path, os.X_OK):
+            p.error("not an executable: %s" % path)
     return args
 
 
-def dataset_file(scale):
-    """The standard dataset as RESP commands in a temporary file."""
-    f = tempfile.NamedTemporaryFile(prefix="vigil-bench-data-", delete=False)
-
-    def cmd(*args):
-        out = b"*%d\r\n" % len(args)
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out += b"$%d\r\n%s\r\n" % (len(a), a)
-        return out
-    with f:
-        for i in range(int(1000000 * scale)):
-            f.write(cmd("SET", "key:%d" % i, "value:%d" % i))
-        for i in range(int(100000 * scale)):
-            fields = []
-            for j in range(10):
-                fields += ["field:%d" % j, "value:%d:%d" % (i, j)]
-            f.write(cmd("HSET", "hash:%d" % i, *fields))
-        for i in range(int(10000 * scale)):
-            members = []
-            for j in range(50):
-                members += [j * 1.5, "member:%d" % j]
-            f.write(cmd("ZADD", "zset:%d" % i, *members))
-    return f.name
+def replicaof(replica, primary):
+    """Sends REPLICAOF; fails clearly when the server has no replication."""
+    try:
+        reply = benchlib.call(replica.port, "REPLICAOF", "127.0.0.1", str(primary.port))
+    except benchlib.ReplyError as e:
+        raise BenchError("%s: REPLICAOF failed (%s): this benchmark needs replication"
+                         % (replica.label, e)) from e
+    if reply != "OK":
+        raise BenchError("%s: REPLICAOF answered %r" % (replica.label, reply))
 
 
-def load(server, path, timeout):
-    with open(path, "rb") as data:
-        proc = subprocess.run(["redis-cli", "-p", str(server.port), "--pipe"], stdin=data,
-                              capture_output=True, timeout=timeout)
-    if proc.returncode != 0 or b"errors: 0" not in proc.stdout:
-        raise BenchError("%s: loading failed: %s" % (server.label, proc.stdout[-300:]))
+def link_up(replica):
+    return benchlib.info(replica.port, "replication").get("master_link_status") == "up"
 
 
-def link_up(server):
-    out = subprocess.run(["redis-cli", "-p", str(server.port), "INFO", "replication"],
-                         capture_output=True, text=True, timeout=10).stdout
-    return "master_link_status:up" in out
+def wait_link(replica, timeout):
+    try:
+        benchlib.wait_until(lambda: link_up(replica), timeout, "master_link_status:up")
+    except BenchError as e:
+        raise BenchError("%s: %s\n%s" % (replica.label, e, replica.log_tail())) from e
 
 
-def wait_link(replica, deadline):
-    while not link_up(replica):
-        if time.monotonic() > deadline:
-            raise BenchError("%s: no link after the deadline\n%s"
-                             % (replica.label, replica.log_tail()))
-        if not replica.alive():
-            raise BenchError("%s died\n%s" % (replica.label, replica.log_tail()))
-        time.sleep(0.005)
+def sync_counts(primary):
+    stats = benchlib.info(primary.port, "stats")
+    return int(stats.get("sync_full", -1)), int(stats.get("sync_partial_ok", -1))
 
 
-def sync_time(label, binary, data, timeout):
-    primary = benchlib.Server(label, binary, SYNC_ARGS)
-    replica = benchlib.Server(label, binary, SYNC_ARGS)
+def relink_full_syncs(primary, replica):
+    """Drops the link from the primary's side; returns the full syncs the reconnection took."""
+    full, partial = sync_counts(primary)
+    killed = benchlib.call(primary.port, "CLIENT", "KILL", "TYPE", "replica")
+    if killed != 1:
+        raise BenchError("%s: CLIENT KILL TYPE replica closed %r links, expected 1"
+                         % (primary.label, killed))
+
+    def resynced():
+        now_full, now_partial = sync_counts(primary)
+        return (now_full, now_partial) if now_full > full or now_partial > partial else None
+
+    now_full, _ = benchlib.wait_until(resynced, RELINK_TIMEOUT,
+                                      "%s: the replica to sync again" % primary.label)
+    wait_link(replica, RELINK_TIMEOUT)
+    return now_full - full
+
+
+def sync_once(label, binary, data, timeout, first):
+    """Returns {sync_s, relink_full_syncs} for one fresh primary and replica."""
+    primary = benchlib.Server(label, binary, SETTINGS)
+    replica = benchlib.Server(label + "-replica", binary, SETTINGS)
     try:
         primary.start()
         replica.start()
-        load(primary, data, timeout)
-        start = time.monotonic()
-        reply = benchlib.resp_command(replica.port, "REPLICAOF", "127.0.0.1", str(primary.port))
-        if not reply.startswith("+OK"):
-            raise BenchError("%s: REPLICAOF answered %r" % (label, reply))
-        wait_link(replica, start + timeout)
-        return time.monotonic() - start
+        if first:
+            benchlib.print_command(primary.argv)
+            benchlib.print_command(replica.argv)
+            print("$ %s < %s" % (shlex.join(dataset.load_argv(primary.port)), data.path))
+            print("$ redis-cli -p %d REPLICAOF 127.0.0.1 %d" % (replica.port, primary.port),
+                  flush=True)
+        dataset.load(data, primary, [primary, replica], timeout)
+        started = time.monotonic()
+        replicaof(replica, primary)
+        wait_link(replica, timeout)
+        sync_s = time.monotonic() - started
+        keys = benchlib.call(replica.port, "DBSIZE")
+        if keys != data.keys():
+            raise BenchError("%s holds %r keys after the sync, expected %d"
+                             % (replica.label, keys, data.keys()))
+        full_syncs = relink_full_syncs(primary, replica)
     finally:
         replica.stop()
         primary.stop()
+    return {"sync_s": sync_s, "relink_full_syncs": full_syncs}
 
 
-def write_throughput(label, binary, args, pipeline):
-    primary = benchlib.Server(label, binary, SYNC_ARGS)
-    replicas = [benchlib.Server(label, binary, SYNC_ARGS) for _ in range(2)]
-    servers = [primary] + replicas
+def sync_part(args):
+    data = dataset.Dataset(args.scale)
+    print("sync part, dataset: %s" % data.describe(), flush=True)
+    binaries = {"vigil": args.vigil, "redis": args.redis}
+    results = {label: {} for label in binaries}
     try:
-        for s in servers:
-            s.start()
-        for r in replicas:
-            benchlib.resp_command(r.port, "REPLICAOF", "127.0.0.1", str(primary.port))
-            wait_link(r, time.monotonic() + args.timeout)
-        argv = [benchlib.REDIS_BENCHMARK, "-h", "127.0.0.1", "-p", str(primary.port), "-c",
-                "50", "-n", str(args.requests), "-r", "100000", "-t", WRITE_TESTS, "-P",
-                str(pipeline), "--csv"]
-        out = benchlib.run_watched(argv, servers, args.timeout)
-        rates = []
-        for line in out.splitlines():
-            cells = [c.strip('"') for c in line.split(",")]
-            if len(cells) > 1 and cells[0] != "test":
-                rates.append(float(cells[1]))
-        if not rates:
-            raise BenchError("no results from: %s" % shlex.join(argv))
-        return sum(rates) / len(rates)
+        data.write()
+        for run in range(args.runs):
+            for label, binary in binaries.items():
+                figures = sync_once(label, binary, data, args.timeout, run == 0)
+                for name, value in figures.items():
+                    results[label].setdefault(name, []).append(value)
+                log("sync run %d/%d %s: link up after %.2fs, %d full syncs after the link drop"
+                    % (run + 1, args.runs, label, figures["sync_s"],
+                       figures["relink_full_syncs"]))
     finally:
-        for s in servers:
-            s.stop()
+        data.remove()
+    v = benchlib.median(results["vigil"]["sync_s"])
+    r = benchlib.median(results["redis"]["sync_s"])
+    rows = [["REPLICAOF to master_link_status:up", "%.2f s" % v, "%.2f s" % r,
+             benchlib.ratio(v, r)],
+            ["full syncs after a link drop (all runs; must be 0)",
+             str(sum(results["vigil"]["relink_full_syncs"])),
+             str(sum(results["redis"]["relink_full_syncs"])), ""]]
+    caption = "sync: dataset %s, median of %d interleaved runs" % (data.describe(), args.runs)
+    return caption, ["figure", "vigil", "redis", "ratio"], rows
+
+
+def start_group(label, binary):
+    """A primary and REPLICAS linked replicas; returns [primary] + replicas."""
+    group = [benchlib.Server(label, binary, SETTINGS)]
+    group += [benchlib.Server("%s-replica%d" % (label, i + 1), binary, SETTINGS)
+              for i in range(REPLICAS)]
+    return group
+
+
+def throughput_part(args, servers):
+    """servers collects everything started, for main to stop."""
+    primaries, replicas = [], []
+    for label, binary in (("vigil", args.vigil), ("redis", args.redis)):
+        group = start_group(label, binary)
+        servers.extend(group)
+        for s in group:
+            s.start()
+            benchlib.print_command(s.argv)
+        for replica in group[1:]:
+            replicaof(replica, group[0])
+            wait_link(replica, args.timeout)
+        primaries.append(group[0])
+        replicas.extend(group[1:])
+    results = {}
+    for run in range(args.runs):
+        for pipeline in throughput.PIPELINES:
+            for p in primaries:
+                argv = throughput.benchmark_argv(args, p.port, pipeline)
+                if run == 0:
+                    benchlib.print_command(argv)
+                for test, rps in throughput.measure(p, argv, servers, args.timeout):
+                    results.setdefault((test, pipeline), {}).setdefault(p.label, []).append(rps)
+            for replica in replicas:
+                if not link_up(replica):
+                    raise BenchError("%s lost its link during the run:\n%s"
+                                     % (replica.label, replica.log_tail()))
+            log("throughput run %d/%d -P %d done" % (run + 1, args.runs, pipeline))
+    caption = ("throughput with %d replicas attached, `-c %d -n %d -r %d`, median of %d "
+               "interleaved runs" % (REPLICAS, throughput.CLIENTS, args.requests,
+                                     throughput.KEYSPACE, args.runs))
+    header = ["test", "pipeline", "vigil rps", "redis rps", "ratio"]
+    return caption, header, throughput.table_rows(results, args.runs)
 
 
 def main():
     args = parse_args()
     benchlib.install_signal_handlers()
-    impls = [("vigil", args.vigil), ("redis", args.redis)]
-    print("$ " + shlex.join([sys.executable] + sys.argv))
-    print("machine: %d cores, load average %.2f at start" % (os.cpu_count(),
-                                                              os.getloadavg()[0]))
-    print("servers: --save '' --appendonly no %s" % " ".join(SYNC_ARGS))
-    data = dataset_file(args.scale)
-    results = {}
+    servers = []
     try:
-        for run in range(args.runs):
-            for label, binary in impls:
-                t = sync_time(label, binary, data, args.timeout)
-                results.setdefault("full sync (s)", {}).setdefault(label, []).append(t)
-                log("run %d %s: full sync %.3fs" % (run + 1, label, t))
-                for pipeline in (1, 16):
-                    rps = write_throughput(label, binary, args, pipeline)
-                    key = "writes, 2 replicas, -P %d (rps)" % pipeline
-                    results.setdefault(key, {}).setdefault(label, []).append(rps)
-                    log("run %d %s: -P %d %.0f rps" % (run + 1, label, pipeline, rps))
+        benchlib.print_command([sys.executable] + sys.argv)
+        benchlib.print_machine()
+        print("redis-server: %s" % benchlib.tool_version([args.redis, "--version"]), flush=True)
+        tables = []
+        if "sync" in args.parts:
+            tables.append(sync_part(args))
+        if "throughput" in args.parts:
+            tables.append(throughput_part(args, servers))
+        benchlib.print_tables(tables)
+        return 0
+    except BenchError as e:
+        print("replication: %s" % e, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("replication: interrupted", file=sys.stderr)
+        return 130
     finally:
-        os.unlink(data)
-    rows = []
-    for name, by in results.items():
-        v, r = benchlib.median(by["vigil"]), benchlib.median(by["redis"])
-        fmt = "%.3f" if "sync" in name else "%.0f"
-        rows.append([name, fmt % v, fmt % r, "%.2f" % (v / r)])
-    header = ["measure", "vigil", "redis", "ratio"]
-    print()
-    print(benchlib.format_text_table(header, rows))
-    print()
-    print("%s, dataset scale %.2f, median of %d interleaved runs:"
-          % (datetime.date.today().isoformat(), args.scale, args.runs))
-    print()
-    print(benchlib.format_markdown_table(header, rows))
+        for s in servers:
+            s.stop()
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except BenchError as e:
-        print("error: %s" % e, file=sys.stderr)
-        sys.exit(1)
+    sys.exit(main())

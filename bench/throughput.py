@@ -4,8 +4,9 @@
 Starts both servers with identical settings on free loopback ports, then runs redis-benchmark
 (-c 50 -n N -r 100000 --csv) at pipeline depths 1 and 16, alternating vigil, redis, vigil, redis
 for every run, and reports the median requests/second of each and the vigil/redis ratio, first as
-a plain table and then as Markdown for docs/performance.md. `make bench` runs it with the built
-server; bench/README.md describes the protocol.
+a plain table and then as Markdown for docs/performance.md. Rows redis-benchmark adds to
+prepare a test (the LPUSH that fills the list for lrange_100) are run but not reported. `make
+bench` runs it with the built server; bench/README.md describes the protocol.
 
     /usr/bin/python3 bench/throughput.py --vigil bin/vigil-server [--requests N] [--runs R]
         [--tests set,get,incr,lpush,...] [--threads T]
@@ -25,6 +26,9 @@ from benchlib import BenchError, log
 PIPELINES = (1, 16)
 CLIENTS = 50
 KEYSPACE = 100000
+DEFAULT_TESTS = "set,get,incr,lpush,rpop,sadd,hset,zadd,lrange_100"
+# redis-benchmark names its preparation steps "LPUSH (needed to benchmark LRANGE)".
+PREPARATION_MARK = "(needed to benchmark"
 
 
 def parse_args():
@@ -32,8 +36,7 @@ def parse_args():
     p.add_argument("--vigil", required=True, help="vigil-server binary to measure")
     p.add_argument("--redis", default=benchlib.REDIS_SERVER, help="reference redis-server")
     p.add_argument("--requests", type=int, default=500000, help="requests per test (-n)")
-    p.add_argument("--tests", default="set,get,incr",
-                   help="redis-benchmark -t list, e.g. set,get,incr,lpush,rpop,sadd,hset,zadd")
+    p.add_argument("--tests", default=DEFAULT_TESTS, help="redis-benchmark -t list")
     p.add_argument("--runs", type=int, default=3, help="runs per server; the median is reported")
     p.add_argument("--threads", type=int, default=0,
                    help="redis-benchmark --threads (0: not passed, single-threaded client)")
@@ -58,10 +61,11 @@ def benchmark_argv(args, port, pipeline):
 
 
 def parse_csv(text):
-    """[(test name, rps)] in redis-benchmark's order, from its --csv output."""
+    """[(test name, rps)] in redis-benchmark's order, from its --csv output, without the
+    preparation steps: their rate is not what the test measures."""
     rows = []
     for rec in csv.reader(io.StringIO(text)):
-        if len(rec) < 2 or rec[0] == "test":
+        if len(rec) < 2 or rec[0] == "test" or PREPARATION_MARK in rec[0]:
             continue
         try:
             rows.append((rec[0], float(rec[1])))
@@ -82,16 +86,10 @@ def measure(server, argv, servers, timeout):
 
 
 def print_preamble(args, servers):
-    cores = os.cpu_count()
-    print("$ " + shlex.join([sys.executable] + sys.argv))
+    benchlib.print_command([sys.executable] + sys.argv)
     for s in servers:
-        print("$ " + shlex.join(s.argv))
-    load = os.getloadavg()[0]
-    print("machine: %d cores, shared by redis-benchmark and the server under test; "
-          "load average %.2f at start" % (cores, load))
-    if load > cores / 2:
-        print("warning: the machine is busy (load %.2f on %d cores): expect noisy figures"
-              % (load, cores))
+        benchlib.print_command(s.argv)
+    benchlib.print_machine()
     print("redis-server: %s" % benchlib.tool_version([args.redis, "--version"]))
     print("redis-benchmark: %s" % benchlib.tool_version([benchlib.REDIS_BENCHMARK, "--version"]))
     print("protocol: interleaved %s per run, %d runs, median rps; FLUSHALL before each invocation"
@@ -107,7 +105,7 @@ def run_all(args, servers):
             for s in servers:
                 argv = benchmark_argv(args, s.port, pipeline)
                 if run == 0:
-                    print("$ " + shlex.join(argv), flush=True)
+                    benchlib.print_command(argv)
                 rows = measure(s, argv, servers, args.timeout)
                 for test, rps in rows:
                     results.setdefault((test, pipeline), {}).setdefault(s.label, []).append(rps)
@@ -124,7 +122,7 @@ def table_rows(results, runs):
                              % (test, pipeline, runs))
         v = benchlib.median(by_label["vigil"])
         r = benchlib.median(by_label["redis"])
-        rows.append([test, pipeline, "%.0f" % v, "%.0f" % r, "%.2f" % (v / r)])
+        rows.append([test, pipeline, "%.0f" % v, "%.0f" % r, benchlib.ratio(v, r)])
     rows.sort(key=lambda row: row[1])
     return rows
 
@@ -137,8 +135,9 @@ def print_tables(args, rows):
     print("Markdown:")
     print()
     print("%s, `-c %d -n %d -r %d`, median of %d interleaved runs, %d cores shared by client "
-          "and server:" % (datetime.date.today().isoformat(), CLIENTS, args.requests, KEYSPACE,
-                           args.runs, os.cpu_count()))
+          "and server, load average %.2f at the end:"
+          % (datetime.date.today().isoformat(), CLIENTS, args.requests, KEYSPACE, args.runs,
+             os.cpu_count(), os.getloadavg()[0]))
     print()
     print(benchlib.format_markdown_table(header, rows))
 

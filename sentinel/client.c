@@ -26,7 +26,14 @@ static int nlisteners;
 static struct client *clients;
 static long long next_client_id = 1;
 static int nclients;
-static long long total_connections, total_commands;
+static struct client_stats stats;
+
+#define STATS_SAMPLES 16
+/* A ring of counter snapshots: the rates are their average slope. */
+static struct {
+    long long time, commands, input, output;
+} samples[STATS_SAMPLES];
+static int sample_idx, sample_count;
 
 static void client_on_readable(struct conn *conn);
 static void client_on_writable(struct conn *conn);
@@ -85,7 +92,7 @@ static void client_create(int fd, const char *ip, int port)
         clients->prev = c;
     clients = c;
     nclients++;
-    total_connections++;
+    stats.connections++;
     conn_accept(c->conn, NULL);
     conn_set_read_handler(c->conn, client_on_readable);
 }
@@ -167,6 +174,8 @@ static void client_on_writable(struct conn *conn)
             client_close(c);
             return;
         }
+        stats.writes++;
+        stats.net_output_bytes += n;
         vstr_keep_range(c->out, (size_t)n, vstr_len(c->out) - (size_t)n);
     }
     conn_set_write_handler(conn, NULL);
@@ -200,9 +209,12 @@ static void process_input(struct client *c)
         off += consumed;
         if (c->req.argc == 0)
             continue;
-        total_commands++;
+        stats.commands++;
         c->last_interaction = instance_now();
+        size_t reply_start = vstr_len(c->out);
         commands_exec(c, c->req.argc, c->req.argv);
+        if (vstr_len(c->out) > reply_start && c->out[reply_start] == '-')
+            stats.errors++;
     }
     vstr_keep_range(c->querybuf, off, vstr_len(c->querybuf) - off);
 }
@@ -221,6 +233,8 @@ static void client_on_readable(struct conn *conn)
     if (n < 0)
         return;
     vstr_incr_len(c->querybuf, (size_t)n);
+    stats.reads++;
+    stats.net_input_bytes += n;
     if (vstr_len(c->querybuf) > QUERY_MAX) {
         log_warning("Closing client that reached max query buffer length");
         client_close(c);
@@ -368,12 +382,73 @@ int client_count(void)
     return nclients;
 }
 
-long long client_total_connections(void)
+const struct client_stats *client_get_stats(void)
 {
-    return total_connections;
+    return &stats;
 }
 
-long long client_total_commands(void)
+void client_stats_sample(long long now_ms)
 {
-    return total_commands;
+    samples[sample_idx].time = now_ms;
+    samples[sample_idx].commands = stats.commands;
+    samples[sample_idx].input = stats.net_input_bytes;
+    samples[sample_idx].output = stats.net_output_bytes;
+    sample_idx = (sample_idx + 1) % STATS_SAMPLES;
+    if (sample_count < STATS_SAMPLES)
+        sample_count++;
+    if (sample_count < 2)
+        return;
+    int newest = (sample_idx + STATS_SAMPLES - 1) % STATS_SAMPLES;
+    int oldest = sample_count < STATS_SAMPLES ? 0 : sample_idx;
+    double secs = (double)(samples[newest].time - samples[oldest].time) / 1000.0;
+    if (secs <= 0)
+        return;
+    stats.ops_per_sec = (double)(samples[newest].commands - samples[oldest].commands) / secs;
+    stats.input_kbps = (double)(samples[newest].input - samples[oldest].input) / secs / 1024;
+    stats.output_kbps = (double)(samples[newest].output - samples[oldest].output) / secs / 1024;
+}
+
+/* Names subscribed by c that no earlier client in the list holds. */
+static int count_new_names(const struct client *c, int pattern)
+{
+    int n = 0;
+    int count = pattern ? c->npatterns : c->nchannels;
+    for (int i = 0; i < count; i++) {
+        vstr name = pattern ? c->patterns[i] : c->channels[i];
+        int seen = 0;
+        for (const struct client *o = clients; o != c && !seen; o = o->next) {
+            vstr *names = pattern ? o->patterns : o->channels;
+            int on = pattern ? o->npatterns : o->nchannels;
+            seen = find_name(names, on, name, vstr_len(name)) >= 0;
+        }
+        n += !seen;
+    }
+    return n;
+}
+
+int client_pubsub_channels(void)
+{
+    int n = 0;
+    for (const struct client *c = clients; c; c = c->next)
+        n += count_new_names(c, 0);
+    return n;
+}
+
+int client_pubsub_patterns(void)
+{
+    int n = 0;
+    for (const struct client *c = clients; c; c = c->next)
+        n += count_new_names(c, 1);
+    return n;
+}
+
+void client_max_buffers(size_t *query, size_t *out)
+{
+    *query = *out = 0;
+    for (struct client *c = clients; c; c = c->next) {
+        if (vstr_alloc_size(c->querybuf) > *query)
+            *query = vstr_alloc_size(c->querybuf);
+        if (vstr_len(c->out) > *out)
+            *out = vstr_len(c->out);
+    }
 }

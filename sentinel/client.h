@@ -47,8 +47,22 @@ void client_close(struct client *c);
 /* Closes c once its pending reply is written (at once if none). */
 void client_close_later(struct client *c);
 int client_count(void);
-long long client_total_connections(void);
-long long client_total_commands(void);
+
+/* Counters for INFO stats; the instantaneous rates are averages over the
+ * last client_stats_sample() calls. */
+struct client_stats {
+    long long connections, commands, errors;
+    long long net_input_bytes, net_output_bytes, reads, writes;
+    double ops_per_sec, input_kbps, output_kbps;
+};
+const struct client_stats *client_get_stats(void);
+/* Records one sample of the counters (called from the 100 ms timer). */
+void client_stats_sample(long long now_ms);
+/* Distinct channels and patterns with at least one subscriber. */
+int client_pubsub_channels(void);
+int client_pubsub_patterns(void);
+/* The largest query and output buffers among connected clients. */
+void client_max_buffers(size_t *query, size_t *out);
 
 /* Pub/sub commands for one client. */
 void client_subscribe(struct client *c, int pattern, int argc, struct resp_arg *argv);

@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -60,40 +61,111 @@ static void cmd_ping(struct client *c, int argc, struct resp_arg *argv)
         c->out = resp_write_simple(c->out, "PONG");
 }
 
+/* libev's backend under the name Redis gives its multiplexing API. */
+static const char *backend_name(void)
+{
+    switch (ev_backend(sentinel.loop)) {
+    case EVBACKEND_EPOLL:
+        return "epoll";
+    case EVBACKEND_KQUEUE:
+        return "kqueue";
+    case EVBACKEND_POLL:
+        return "poll";
+    default:
+        return "select";
+    }
+}
+
 static vstr info_server(vstr s)
 {
     struct utsname name;
     uname(&name);
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = '\0';
     long long now = instance_now();
     long long uptime = (now - sentinel.start_time) / 1000;
     s = vstr_catfmt(s,
                     "# Server\r\nredis_version:" VIGIL_REDIS_VERSION "\r\n"
                     "redis_git_sha1:00000000\r\nredis_git_dirty:0\r\nredis_build_id:0\r\n"
                     "redis_mode:sentinel\r\nos:%s %s %s\r\narch_bits:%d\r\n"
-                    "multiplexing_api:libev\r\nprocess_id:%ld\r\nprocess_supervised:no\r\n"
+                    "monotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:%s\r\n"
+                    "atomicvar_api:c11-builtin\r\ngcc_version:%d.%d.%d\r\n"
+                    "process_id:%ld\r\nprocess_supervised:no\r\n"
                     "run_id:%s\r\ntcp_port:%d\r\nserver_time_usec:%lld\r\n"
                     "uptime_in_seconds:%lld\r\nuptime_in_days:%lld\r\nhz:10\r\n"
-                    "configured_hz:10\r\nexecutable:vigil-sentinel\r\nconfig_file:%s\r\n",
+                    "configured_hz:10\r\nlru_clock:%lld\r\nexecutable:%s\r\nconfig_file:%s\r\n"
+                    "io_threads_active:0\r\n",
                     name.sysname, name.release, name.machine, (int)(sizeof(long) * 8),
+                    backend_name(), __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__,
                     (long)getpid(), sentinel.run_id, sentinel.port, now * 1000, uptime,
-                    uptime / 86400, sentinel.config_file ? sentinel.config_file : "");
+                    uptime / 86400, (now / 1000) & ((1 << 24) - 1), exe,
+                    sentinel.config_file ? sentinel.config_file : "");
     return s;
 }
 
 static vstr info_clients(vstr s)
 {
+    size_t query, out;
+    client_max_buffers(&query, &out);
     return vstr_catfmt(s,
                        "# Clients\r\nconnected_clients:%d\r\ncluster_connections:0\r\n"
-                       "maxclients:10000\r\nblocked_clients:0\r\ntracking_clients:0\r\n",
-                       client_count());
+                       "maxclients:10000\r\nclient_recent_max_input_buffer:%zu\r\n"
+                       "client_recent_max_output_buffer:%zu\r\nblocked_clients:0\r\n"
+                       "tracking_clients:0\r\nclients_in_timeout_table:0\r\n",
+                       client_count(), query, out);
 }
 
+/* Redis's stats fields; a sentinel holds no data, so the keyspace,
+ * replication, fork and defrag counters are always zero. */
 static vstr info_stats(vstr s)
 {
+    const struct client_stats *st = client_get_stats();
+    return vstr_catfmt(
+        s,
+        "# Stats\r\ntotal_connections_received:%lld\r\ntotal_commands_processed:%lld\r\n"
+        "instantaneous_ops_per_sec:%lld\r\ntotal_net_input_bytes:%lld\r\n"
+        "total_net_output_bytes:%lld\r\ntotal_net_repl_input_bytes:0\r\n"
+        "total_net_repl_output_bytes:0\r\ninstantaneous_input_kbps:%.2f\r\n"
+        "instantaneous_output_kbps:%.2f\r\ninstantaneous_input_repl_kbps:0.00\r\n"
+        "instantaneous_output_repl_kbps:0.00\r\nrejected_connections:0\r\nsync_full:0\r\n"
+        "sync_partial_ok:0\r\nsync_partial_err:0\r\nexpired_keys:0\r\n"
+        "expired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\n"
+        "expire_cycle_cpu_milliseconds:0\r\nevicted_keys:0\r\nevicted_clients:0\r\n"
+        "total_eviction_exceeded_time:0\r\ncurrent_eviction_exceeded_time:0\r\n"
+        "keyspace_hits:0\r\nkeyspace_misses:0\r\npubsub_channels:%d\r\npubsub_patterns:%d\r\n"
+        "pubsubshard_channels:0\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\n"
+        "migrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\n"
+        "active_defrag_misses:0\r\nactive_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\n"
+        "total_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\n"
+        "tracking_total_keys:0\r\ntracking_total_items:0\r\ntracking_total_prefixes:0\r\n"
+        "unexpected_error_replies:0\r\ntotal_error_replies:%lld\r\n"
+        "dump_payload_sanitizations:0\r\ntotal_reads_processed:%lld\r\n"
+        "total_writes_processed:%lld\r\nio_threaded_reads_processed:0\r\n"
+        "io_threaded_writes_processed:0\r\nreply_buffer_shrinks:0\r\nreply_buffer_expands:0\r\n",
+        st->connections, st->commands, (long long)st->ops_per_sec, st->net_input_bytes,
+        st->net_output_bytes, st->input_kbps, st->output_kbps, client_pubsub_channels(),
+        client_pubsub_patterns(), st->errors, st->reads, st->writes);
+}
+
+static double tv_seconds(struct timeval tv)
+{
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static vstr info_cpu(vstr s)
+{
+    struct rusage self, children, thread;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    getrusage(RUSAGE_THREAD, &thread);
     return vstr_catfmt(s,
-                       "# Stats\r\ntotal_connections_received:%lld\r\n"
-                       "total_commands_processed:%lld\r\nrejected_connections:0\r\n",
-                       client_total_connections(), client_total_commands());
+                       "# CPU\r\nused_cpu_sys:%.6f\r\nused_cpu_user:%.6f\r\n"
+                       "used_cpu_sys_children:%.6f\r\nused_cpu_user_children:%.6f\r\n"
+                       "used_cpu_sys_main_thread:%.6f\r\nused_cpu_user_main_thread:%.6f\r\n",
+                       tv_seconds(self.ru_stime), tv_seconds(self.ru_utime),
+                       tv_seconds(children.ru_stime), tv_seconds(children.ru_utime),
+                       tv_seconds(thread.ru_stime), tv_seconds(thread.ru_utime));
 }
 
 static vstr info_sentinel(vstr s)
@@ -134,9 +206,10 @@ static void cmd_info(struct client *c, int argc, struct resp_arg *argv)
     } sections[] = {{"server", info_server},
                     {"clients", info_clients},
                     {"stats", info_stats},
+                    {"cpu", info_cpu},
                     {"sentinel", info_sentinel}};
     vstr s = vstr_empty();
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
         int want = argc == 1;
         for (int a = 1; a < argc; a++)
             if (!strcasecmp(argv[a].ptr, sections[i].name) || !strcasecmp(argv[a].ptr, "all") ||

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <ev.h>
 #include <unistd.h>
 
 #include "mem.h"
@@ -19,6 +20,7 @@
 #define SCRIPT_MAX_ARGS 16
 
 struct script_job {
+    ev_child child; /* watches the running script */
     vstr argv[SCRIPT_MAX_ARGS + 1];
     int argc;
     int running;
@@ -130,29 +132,6 @@ void events_client_reconfig(struct instance *master, const char *role, const cha
     schedule_script(master->client_reconfig_script, args, 7);
 }
 
-static void start_job(struct script_job *j)
-{
-    pid_t pid = fork();
-    if (pid < 0) {
-        events_plain(LOG_WARNING, "-script-error", NULL, "%s %d %d", j->argv[0], 0, -1);
-        return;
-    }
-    if (pid == 0) {
-        /* The child must not run any of our atexit or loop machinery. */
-        char *argv[SCRIPT_MAX_ARGS + 1];
-        for (int i = 0; i < j->argc; i++)
-            argv[i] = j->argv[i];
-        argv[j->argc] = NULL;
-        execve(argv[0], argv, environ);
-        _exit(2);
-    }
-    j->running = 1;
-    j->pid = pid;
-    j->start_time = instance_now();
-    j->retry_num++;
-    log_debug("+script-child %ld", (long)pid);
-}
-
 static void unlink_job(struct script_job *j)
 {
     struct script_job **pp = &jobs;
@@ -175,30 +154,52 @@ static long long retry_delay(int retry_num)
 }
 
 /* A script that exited 1 or died of a signal is retried later, with a
- * doubling delay; other exits are final. */
-static void reap_children(void)
+ * doubling delay; other exits are final.  libev's default loop reaps every
+ * child itself, so the exit status arrives through this watcher. */
+static void on_script_exit(struct ev_loop *loop, ev_child *w, int revents)
 {
-    int status;
-    pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        struct script_job *j = jobs;
-        while (j && j->pid != pid)
-            j = j->next;
-        if (!j)
-            continue;
-        int bysignal = WIFSIGNALED(status);
-        int exitcode = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
-        if ((bysignal || exitcode == 1) && j->retry_num != SCRIPT_MAX_RETRY) {
-            j->running = 0;
-            j->pid = 0;
-            j->start_time = instance_now() + retry_delay(j->retry_num);
-        } else {
-            if (bysignal || exitcode != 0)
-                events_plain(LOG_WARNING, "-script-error", NULL, "%s %d %d", j->argv[0],
-                             bysignal, exitcode);
-            unlink_job(j);
-        }
+    (void)revents;
+    struct script_job *j = w->data;
+    ev_child_stop(loop, w);
+    int status = w->rstatus;
+    int bysignal = WIFSIGNALED(status);
+    int exitcode = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+    if ((bysignal || exitcode == 1) && j->retry_num != SCRIPT_MAX_RETRY) {
+        j->running = 0;
+        j->pid = 0;
+        j->start_time = instance_now() + retry_delay(j->retry_num);
+        return;
     }
+    if (bysignal || exitcode != 0)
+        events_plain(LOG_WARNING, "-script-error", NULL, "%s %d %d", j->argv[0], bysignal,
+                     exitcode);
+    unlink_job(j);
+}
+
+static void start_job(struct script_job *j)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        events_plain(LOG_WARNING, "-script-error", NULL, "%s %d %d", j->argv[0], 0, -1);
+        return;
+    }
+    if (pid == 0) {
+        /* The child must not run any of our atexit or loop machinery. */
+        char *argv[SCRIPT_MAX_ARGS + 1];
+        for (int i = 0; i < j->argc; i++)
+            argv[i] = j->argv[i];
+        argv[j->argc] = NULL;
+        execve(argv[0], argv, environ);
+        _exit(2);
+    }
+    j->running = 1;
+    j->pid = pid;
+    j->start_time = instance_now();
+    j->retry_num++;
+    ev_child_init(&j->child, on_script_exit, pid, 0);
+    j->child.data = j;
+    ev_child_start(sentinel.loop, &j->child);
+    log_debug("+script-child %ld", (long)pid);
 }
 
 static void kill_timed_out(long long now)
@@ -223,7 +224,6 @@ void events_scripts_tick(void)
         if (j->running)
             running++;
     }
-    reap_children();
     kill_timed_out(now);
 }
 

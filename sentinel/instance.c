@@ -68,7 +68,7 @@ struct instance *instance_create(const char *name, int flags, const char *host, 
                                  unsigned int quorum, struct instance *master, const char **err)
 {
     if (port < 0 || port > 65535) {
-        *err = "ERR Invalid port number";
+        *err = "ERR Invalid port number.";
         return NULL;
     }
     dict *table = (flags & INST_MASTER)  ? sentinel.masters
@@ -90,6 +90,9 @@ struct instance *instance_create(const char *name, int flags, const char *host, 
     ri->cc_disconnected = 1;
     ri->last_avail_time = now;
     ri->last_pong_time = now;
+    /* As if a first PING were out: an instance that never answers goes
+     * down after down-after from now. */
+    ri->act_ping_time = now;
     ri->down_after_period =
         master ? master->down_after_period : sentinel.timing.default_down_after;
     ri->master_link_down_time = 0;
@@ -118,6 +121,22 @@ void instance_drop_links(struct instance *ri)
     ri->info_pending = 0;
 }
 
+void instance_drop_sentinel_links(void)
+{
+    dict_iter it;
+    dict_entry *de;
+    dict_iter_init(&it, sentinel.masters, 0);
+    while ((de = dict_iter_next(&it))) {
+        dict_iter sit;
+        dict_entry *sde;
+        dict_iter_init(&sit, ((struct instance *)de->v.val)->sentinels, 0);
+        while ((sde = dict_iter_next(&sit)))
+            instance_drop_links(sde->v.val);
+        dict_iter_release(&sit);
+    }
+    dict_iter_release(&it);
+}
+
 void instance_release(struct instance *ri)
 {
     instance_drop_links(ri);
@@ -143,7 +162,46 @@ void instance_release(struct instance *ri)
         vstr_free(ri->client_reconfig_script);
     if (ri->leader)
         vstr_free(ri->leader);
+    for (int i = 0; i < ri->nrenamed * 2; i++)
+        vstr_free(ri->renamed_commands[i]);
+    mem_free(ri->renamed_commands);
     mem_free(ri);
+}
+
+static int renamed_index(const struct instance *master, const char *name)
+{
+    for (int i = 0; i < master->nrenamed; i++)
+        if (!strcasecmp(master->renamed_commands[2 * i], name))
+            return i;
+    return -1;
+}
+
+void instance_rename_command(struct instance *master, const char *from, const char *to)
+{
+    int i = renamed_index(master, from);
+    if (i >= 0) {
+        vstr_free(master->renamed_commands[2 * i]);
+        vstr_free(master->renamed_commands[2 * i + 1]);
+        master->nrenamed--;
+        memmove(master->renamed_commands + 2 * i, master->renamed_commands + 2 * i + 2,
+                (size_t)(master->nrenamed - i) * 2 * sizeof(vstr));
+    }
+    if (!strcasecmp(from, to))
+        return;
+    i = master->nrenamed++;
+    master->renamed_commands =
+        mem_realloc(master->renamed_commands, (size_t)master->nrenamed * 2 * sizeof(vstr));
+    master->renamed_commands[2 * i] = vstr_from(from);
+    master->renamed_commands[2 * i + 1] = vstr_from(to);
+}
+
+const char *instance_command_name(const struct instance *ri, const char *name)
+{
+    const struct instance *m = (ri->flags & INST_MASTER) ? ri : ri->master;
+    if (!m || (ri->flags & INST_SENTINEL))
+        return name;
+    int i = renamed_index(m, name);
+    return i < 0 ? name : m->renamed_commands[2 * i + 1];
 }
 
 struct instance *instance_master_by_name(const char *name)
@@ -241,6 +299,9 @@ void instance_reset_master(struct instance *ri, int flags)
     ri->last_ping_time = 0;
     ri->last_avail_time = now;
     ri->last_pong_time = now;
+    /* As if a first PING were out: an instance that never answers goes
+     * down after down-after from now. */
+    ri->act_ping_time = now;
     ri->info_refresh = 0;
     ri->role_reported = INST_MASTER;
     ri->role_reported_time = now;

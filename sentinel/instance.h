@@ -85,6 +85,10 @@ struct instance {
     uint64_t config_epoch;
     long long master_reboot_down_after_period, master_reboot_since_time;
     vstr notification_script, client_reconfig_script;
+    /* rename-command: pairs (original, new name) used towards the
+     * primary and its replicas. */
+    vstr *renamed_commands;
+    int nrenamed;
 
     /* Replicas, from their INFO. */
     long long master_link_down_time;
@@ -165,6 +169,12 @@ void instance_reset_master(struct instance *master, int flags);
  * other replicas become its replicas.  0, or -1 if host is unusable. */
 int instance_change_master_address(struct instance *master, const char *host, int port);
 
+/* Records that master's instances know command `from` as `to`; a `to`
+ * equal to `from` (ignoring case) drops the renaming. */
+void instance_rename_command(struct instance *master, const char *from, const char *to);
+/* The name to send for command name to ri (its primary's renamings). */
+const char *instance_command_name(const struct instance *ri, const char *name);
+
 /* "s_down,master,disconnected" style flags text. */
 vstr instance_flags_string(const struct instance *ri);
 const char *instance_failover_state_name(enum failover_state st);
@@ -173,5 +183,8 @@ const char *instance_failover_state_name(enum failover_state st);
 void instance_current_master_addr(const struct instance *master, const char **host, int *port);
 /* Drops both links; they are recreated by the monitor's next tick. */
 void instance_drop_links(struct instance *ri);
+/* Drops the links to every other sentinel (new credentials apply to the
+ * connections made next). */
+void instance_drop_sentinel_links(void);
 
 #endif

@@ -129,6 +129,7 @@ static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
     (void)w;
     (void)revents;
     monitor_tick();
+    client_stats_sample(instance_now());
 }
 
 /* SIGTERM/SIGINT: save the state and leave, as redis-sentinel does. */

@@ -20,6 +20,8 @@
 #define MAX_PENDING_COMMANDS 100
 /* While a replica is being reconfigured, poll its INFO this often. */
 #define RECONF_INFO_PERIOD 100
+#define PING_DOWN_AFTER_FRACTION 10
+#define MIN_PING_PERIOD 100
 
 static void step_master(struct instance *m);
 
@@ -46,19 +48,19 @@ static void send_auth(struct instance *ri, struct link *l)
     if (!pass)
         return;
     if (user) {
-        const char *argv[] = {"AUTH", user, pass, NULL};
+        const char *argv[] = {instance_command_name(ri, "AUTH"), user, pass, NULL};
         link_command(l, NULL, argv);
     } else {
-        const char *argv[] = {"AUTH", pass, NULL};
+        const char *argv[] = {instance_command_name(ri, "AUTH"), pass, NULL};
         link_command(l, NULL, argv);
     }
 }
 
-static void set_client_name(struct link *l, const char *type)
+static void set_client_name(struct instance *ri, struct link *l, const char *type)
 {
     char name[64];
     snprintf(name, sizeof name, "sentinel-%.8s-%s", sentinel.myid, type);
-    const char *argv[] = {"CLIENT", "SETNAME", name, NULL};
+    const char *argv[] = {instance_command_name(ri, "CLIENT"), "SETNAME", name, NULL};
     link_command(l, NULL, argv);
 }
 
@@ -91,6 +93,19 @@ static void on_hello_push(struct link *l, redisReply *r, void *owner);
 static const struct link_handlers cc_handlers = {on_cc_connect, on_disconnect, NULL};
 static const struct link_handlers pc_handlers = {on_pc_connect, on_disconnect, on_hello_push};
 
+/* PING (and reconnect) at least ten times per down-after period: when
+ * the instance dies, its last valid reply is then at most a tenth of
+ * down-after old, and SDOWN comes close to down-after after the failure
+ * instead of up to a whole ping period later.  The rule itself (no valid
+ * reply for down-after) is unchanged; only the sampling is finer. */
+static long long ping_period_for(const struct instance *ri)
+{
+    long long period = sentinel.timing.ping_period;
+    if (ri->down_after_period / PING_DOWN_AFTER_FRACTION < period)
+        period = ri->down_after_period / PING_DOWN_AFTER_FRACTION;
+    return period < MIN_PING_PERIOD ? MIN_PING_PERIOD : period;
+}
+
 /* (Re)creates missing links, at most once per ping period. */
 static void reconnect_instance(struct instance *ri, long long now)
 {
@@ -98,7 +113,7 @@ static void reconnect_instance(struct instance *ri, long long now)
     int need_pc = !(ri->flags & INST_SENTINEL) && (!ri->pc || !link_is_active(ri->pc));
     if (!need_cc && !need_pc)
         return;
-    if (ri->port == 0 || now - ri->last_reconn_time < sentinel.timing.ping_period)
+    if (ri->port == 0 || now - ri->last_reconn_time < ping_period_for(ri))
         return;
     ri->last_reconn_time = now;
     if (need_cc) {
@@ -107,7 +122,7 @@ static void reconnect_instance(struct instance *ri, long long now)
         if (link_connect(ri->cc, ri->host, ri->port) == 0) {
             ri->cc_conn_time = now;
             send_auth(ri, ri->cc);
-            set_client_name(ri->cc, "cmd");
+            set_client_name(ri, ri->cc, "cmd");
             send_ping(ri);
         }
     }
@@ -118,8 +133,8 @@ static void reconnect_instance(struct instance *ri, long long now)
             ri->pc_conn_time = now;
             ri->pc_last_activity = now;
             send_auth(ri, ri->pc);
-            set_client_name(ri->pc, "pubsub");
-            const char *argv[] = {"SUBSCRIBE", HELLO_CHANNEL, NULL};
+            set_client_name(ri, ri->pc, "pubsub");
+            const char *argv[] = {instance_command_name(ri, "SUBSCRIBE"), HELLO_CHANNEL, NULL};
             link_command(ri->pc, NULL, argv);
         }
     }
@@ -141,7 +156,7 @@ static void on_ping_reply(struct link *l, redisReply *r, void *owner)
         } else if (!strncmp(r->str, "BUSY", 4) && (ri->flags & INST_S_DOWN) &&
                    !(ri->flags & INST_SCRIPT_KILL_SENT)) {
             /* A script blocks the instance: stopping it may save a failover. */
-            const char *argv[] = {"SCRIPT", "KILL", NULL};
+            const char *argv[] = {instance_command_name(ri, "SCRIPT"), "KILL", NULL};
             if (link_command(ri->cc, NULL, argv) == 0)
                 ri->flags |= INST_SCRIPT_KILL_SENT;
         }
@@ -151,7 +166,7 @@ static void on_ping_reply(struct link *l, redisReply *r, void *owner)
 
 static void send_ping(struct instance *ri)
 {
-    const char *argv[] = {"PING", NULL};
+    const char *argv[] = {instance_command_name(ri, "PING"), NULL};
     if (link_command(ri->cc, on_ping_reply, argv) < 0)
         return;
     long long now = instance_now();
@@ -330,7 +345,7 @@ static void on_info_reply(struct link *l, redisReply *r, void *owner)
 
 static void send_info(struct instance *ri)
 {
-    const char *argv[] = {"INFO", NULL};
+    const char *argv[] = {instance_command_name(ri, "INFO"), NULL};
     if (link_command(ri->cc, on_info_reply, argv) == 0)
         ri->info_pending = 1;
 }
@@ -374,7 +389,7 @@ static void send_hello(struct instance *ri)
     h.master_ip = (char *)mhost;
     h.master_config_epoch = m->config_epoch;
     vstr payload = infoparse_hello_format(&h);
-    const char *argv[] = {"PUBLISH", HELLO_CHANNEL, payload, NULL};
+    const char *argv[] = {instance_command_name(ri, "PUBLISH"), HELLO_CHANNEL, payload, NULL};
     link_command(ri->cc, on_publish_reply, argv);
     vstr_free(payload);
 }
@@ -500,9 +515,7 @@ static void send_periodic(struct instance *ri, long long now)
 {
     if (ri->cc_disconnected || link_pending(ri->cc) >= MAX_PENDING_COMMANDS)
         return;
-    long long ping_period = sentinel.timing.ping_period;
-    if (ri->down_after_period < ping_period)
-        ping_period = ri->down_after_period;
+    long long ping_period = ping_period_for(ri);
     if (!(ri->flags & INST_SENTINEL) && !info_pending(ri) &&
         (ri->info_refresh == 0 || now - ri->info_refresh > info_period_for(ri)))
         send_info(ri);
@@ -531,11 +544,14 @@ static void refresh_replicas(struct instance *m)
 
 static void check_sdown(struct instance *ri, long long now)
 {
+    /* Without a link nothing can answer: the silence counts from the last
+     * valid reply, not from a PING queued on a connection being retried.
+     * With a link, from the oldest PING still unanswered. */
     long long elapsed = 0;
-    if (ri->act_ping_time)
-        elapsed = now - ri->act_ping_time;
-    else if (ri->cc_disconnected)
+    if (ri->cc_disconnected)
         elapsed = now - ri->last_avail_time;
+    else if (ri->act_ping_time)
+        elapsed = now - ri->act_ping_time;
 
     /* A connection that is up but silent may be a half-dead TCP link:
      * reconnecting tells a hung peer from a lost connection. */
@@ -671,11 +687,11 @@ int monitor_send_slaveof(struct instance *ri, const char *host, int port)
         return -1;
     char portstr[16];
     snprintf(portstr, sizeof portstr, "%d", port);
-    const char *multi[] = {"MULTI", NULL};
-    const char *slaveof[] = {"SLAVEOF", host ? host : "NO", host ? portstr : "ONE", NULL};
-    const char *rewrite[] = {"CONFIG", "REWRITE", NULL};
-    const char *kill[] = {"CLIENT", "KILL", "TYPE", "normal", NULL};
-    const char *exec[] = {"EXEC", NULL};
+    const char *multi[] = {instance_command_name(ri, "MULTI"), NULL};
+    const char *slaveof[] = {instance_command_name(ri, "SLAVEOF"), host ? host : "NO", host ? portstr : "ONE", NULL};
+    const char *rewrite[] = {instance_command_name(ri, "CONFIG"), "REWRITE", NULL};
+    const char *kill[] = {instance_command_name(ri, "CLIENT"), "KILL", "TYPE", "normal", NULL};
+    const char *exec[] = {instance_command_name(ri, "EXEC"), NULL};
     if (link_command(ri->cc, NULL, multi) < 0)
         return -1;
     link_command(ri->cc, NULL, slaveof);

@@ -2,6 +2,7 @@
 #include "sentinel_cmd.h"
 
 #include <arpa/inet.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "failover.h"
 #include "glob.h"
 #include "instance.h"
+#include "link.h"
 #include "numconv.h"
 #include "resp_write.h"
 #include "state.h"
@@ -75,7 +77,7 @@ static vstr reply_instance(vstr out, const struct instance *ri)
     vstr flags = instance_flags_string(ri);
     f_str(&f, "flags", flags);
     vstr_free(flags);
-    f_ll(&f, "link-pending-commands", 0);
+    f_ll(&f, "link-pending-commands", ri->cc ? link_pending(ri->cc) : 0);
     f_ll(&f, "link-refcount", 1);
     if (ri->flags & INST_FAILOVER_IN_PROGRESS)
         f_str(&f, "failover-state", instance_failover_state_name(ri->failover_state));
@@ -164,14 +166,16 @@ static int valid_address(const char *host)
 static void cmd_monitor(struct client *c, struct resp_arg *argv)
 {
     long long quorum, port;
-    if (arg_ll(c, &argv[5], &quorum) < 0 || arg_ll(c, &argv[4], &port) < 0)
-        return;
-    if (quorum <= 0) {
-        c->out = resp_write_error(c->out, "ERR Quorum must be 1 or greater.");
+    if (numconv_to_ll(argv[5].ptr, argv[5].len, &quorum) < 0) {
+        c->out = resp_write_error(c->out, "ERR Invalid quorum");
         return;
     }
-    if (port <= 0 || port > 65535) {
-        c->out = resp_write_error(c->out, "ERR Invalid port number");
+    if (numconv_to_ll(argv[4].ptr, argv[4].len, &port) < 0) {
+        c->out = resp_write_error(c->out, "ERR Invalid port");
+        return;
+    }
+    if (quorum <= 0) {
+        c->out = resp_write_error(c->out, "ERR Quorum must be 1 or greater.");
         return;
     }
     if (!sentinel.resolve_hostnames && !valid_address(argv[3].ptr)) {
@@ -179,8 +183,10 @@ static void cmd_monitor(struct client *c, struct resp_arg *argv)
         return;
     }
     const char *err;
-    struct instance *ri = instance_create(argv[2].ptr, INST_MASTER, argv[3].ptr, (int)port,
-                                          (unsigned)quorum, NULL, &err);
+    struct instance *ri =
+        instance_create(argv[2].ptr, INST_MASTER, argv[3].ptr,
+                        port < INT_MIN || port > INT_MAX ? -1 : (int)port, (unsigned)quorum, NULL,
+                        &err);
     if (!ri) {
         c->out = resp_write_error(c->out, err);
         return;
@@ -190,95 +196,127 @@ static void cmd_monitor(struct client *c, struct resp_arg *argv)
     c->out = resp_write_simple(c->out, "OK");
 }
 
-static int is_script_option(const char *opt)
+/* The script options: NULL on success or the error text. */
+static const char *set_script(struct instance *ri, const char *opt, const char *value)
 {
-    return !strcasecmp(opt, "notification-script") || !strcasecmp(opt, "client-reconfig-script");
+    int notification = !strcasecmp(opt, "notification-script");
+    if (sentinel.deny_scripts_reconfig)
+        return "ERR Reconfiguration of scripts path is denied for security reasons. Check the "
+               "deny-scripts-reconfig configuration directive in your Sentinel configuration";
+    if (value[0] && access(value, X_OK) == -1)
+        return notification ? "ERR Notification script seems non existing or non executable"
+                            : "ERR Client reconfiguration script seems non existing or non "
+                              "executable";
+    vstr *slot = notification ? &ri->notification_script : &ri->client_reconfig_script;
+    if (*slot)
+        vstr_free(*slot);
+    *slot = value[0] ? vstr_from(value) : NULL;
+    return NULL;
 }
 
-/* One SENTINEL SET option; NULL on success or the error text. */
-static const char *set_option(struct instance *ri, const char *opt, const char *value)
+/* Every other option goes through the config directive of the same name. */
+static int set_directive(struct instance *ri, const char *opt, int nvals,
+                         const struct resp_arg *vals)
 {
-    if (!strcasecmp(opt, "quorum")) {
-        long long v;
-        if (numconv_to_ll(value, strlen(value), &v) < 0 || v <= 0)
-            return "invalid";
-        ri->quorum = (unsigned)v;
-        return NULL;
-    }
-    if (is_script_option(opt) && sentinel.deny_scripts_reconfig)
-        return "denied";
-    if (is_script_option(opt) && value[0] == '\0') {
-        vstr *slot = !strcasecmp(opt, "notification-script") ? &ri->notification_script
-                                                              : &ri->client_reconfig_script;
-        if (*slot)
-            vstr_free(*slot);
-        *slot = NULL;
-        return NULL;
-    }
-    vstr argv[3] = {vstr_from(opt), vstr_from(ri->name), vstr_from(value)};
+    vstr argv[4] = {vstr_from(opt), vstr_from(ri->name), NULL, NULL};
     vstr_tolower(argv[0]);
-    const char *err = state_sentinel_directive(3, argv);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < nvals; i++)
+        argv[2 + i] = vstr_new(vals[i].ptr, vals[i].len);
+    const char *err = state_sentinel_directive(2 + nvals, argv);
+    for (int i = 0; i < 2 + nvals; i++)
         vstr_free(argv[i]);
-    if (err && !strcmp(err, "Unrecognized sentinel configuration statement."))
-        return "unknown";
-    return err ? "invalid" : NULL;
+    return err ? -1 : 0;
 }
 
-static const char *const settable[] = {"down-after-milliseconds",
-                                       "failover-timeout",
-                                       "parallel-syncs",
-                                       "notification-script",
-                                       "client-reconfig-script",
-                                       "auth-pass",
-                                       "auth-user",
-                                       "quorum",
-                                       "rename-command",
-                                       "master-reboot-down-after-period",
-                                       NULL};
-
-static int is_settable(const char *opt)
+/* One SENTINEL SET option; 0, or -1 with the error written. */
+static int set_option(struct client *c, struct instance *ri, const char *opt, int nvals,
+                      const struct resp_arg *vals)
 {
-    for (int i = 0; settable[i]; i++)
-        if (!strcasecmp(opt, settable[i]))
-            return 1;
+    if (!strcasecmp(opt, "notification-script") || !strcasecmp(opt, "client-reconfig-script")) {
+        const char *err = set_script(ri, opt, vals[0].ptr);
+        if (err)
+            c->out = resp_write_error(c->out, err);
+        return err ? -1 : 0;
+    }
+    int bad = -1;
+    long long v;
+    if (!strcasecmp(opt, "quorum")) {
+        if (numconv_to_ll(vals[0].ptr, vals[0].len, &v) < 0 || v <= 0)
+            bad = 0;
+        else
+            ri->quorum = (unsigned)v;
+    } else if (!strcasecmp(opt, "rename-command") && (!vals[0].len || !vals[1].len)) {
+        bad = vals[1].len ? 0 : 1;
+    } else if (set_directive(ri, opt, nvals, vals) < 0) {
+        bad = 0;
+    }
+    if (bad < 0)
+        return 0;
+    c->out = resp_write_errorf(c->out, "ERR Invalid argument '%s' for SENTINEL SET '%s'",
+                               vals[bad].ptr, opt);
+    return -1;
+}
+
+/* Options of SENTINEL SET with the number of values each takes. */
+static const struct {
+    const char *name;
+    int nvals;
+} settable[] = {{"down-after-milliseconds", 1},
+                {"failover-timeout", 1},
+                {"parallel-syncs", 1},
+                {"notification-script", 1},
+                {"client-reconfig-script", 1},
+                {"auth-pass", 1},
+                {"auth-user", 1},
+                {"quorum", 1},
+                {"rename-command", 2},
+                {"master-reboot-down-after-period", 1},
+                {NULL, 0}};
+
+static int option_values(const char *opt)
+{
+    for (int i = 0; settable[i].name; i++)
+        if (!strcasecmp(opt, settable[i].name))
+            return settable[i].nvals;
     return 0;
 }
 
+static void log_set_event(struct instance *ri, const char *opt, int nvals,
+                          const struct resp_arg *vals)
+{
+    if (!strcasecmp(opt, "auth-pass"))
+        events_instance(LOG_WARNING, "+set", ri, "%s ******", opt);
+    else if (nvals == 2)
+        events_instance(LOG_WARNING, "+set", ri, "%s %s %s", opt, vals[0].ptr, vals[1].ptr);
+    else
+        events_instance(LOG_WARNING, "+set", ri, "%s %s", opt, vals[0].ptr);
+}
+
+/* Options apply one by one, as in redis-sentinel: an error stops the
+ * command but keeps (and saves) the options before it. */
 static void cmd_set(struct client *c, int argc, struct resp_arg *argv)
 {
     struct instance *ri = master_or_reply(c, argv[2].ptr);
     if (!ri)
         return;
-    int changes = 0;
-    for (int i = 3; i < argc; i += 2) {
+    int changes = 0, i = 3;
+    while (i < argc) {
         const char *opt = argv[i].ptr;
-        if (i + 1 >= argc || !is_settable(opt) || !strcasecmp(opt, "rename-command")) {
+        int nvals = option_values(opt);
+        if (nvals == 0 || i + nvals >= argc) {
             c->out = resp_write_errorf(
                 c->out, "ERR Unknown option or number of arguments for SENTINEL SET '%s'", opt);
             break;
         }
-        const char *value = argv[i + 1].ptr;
-        const char *err = set_option(ri, opt, value);
-        if (err && !strcmp(err, "denied")) {
-            c->out = resp_write_error(
-                c->out, "ERR Reconfiguration of scripts path is denied for security reasons. "
-                        "Check the deny-scripts-reconfig configuration directive in your "
-                        "config file for more info.");
+        if (set_option(c, ri, opt, nvals, &argv[i + 1]) < 0)
             break;
-        }
-        if (err) {
-            c->out = resp_write_errorf(c->out, "ERR Invalid argument '%s' for SENTINEL SET '%s'",
-                                       value, opt);
-            break;
-        }
-        int redact = !strcasecmp(opt, "auth-pass");
-        events_instance(LOG_WARNING, "+set", ri, "%s %s", opt, redact ? "******" : value);
+        log_set_event(ri, opt, nvals, &argv[i + 1]);
         changes++;
+        i += nvals + 1;
     }
     if (changes)
         state_flush();
-    if (changes == (argc - 3) / 2 && (argc - 3) % 2 == 0)
+    if (i >= argc)
         c->out = resp_write_simple(c->out, "OK");
 }
 
@@ -339,10 +377,10 @@ static void cmd_ckquorum(struct client *c, struct resp_arg *argv)
     vstr e = vstr_empty();
     if (usable < ri->quorum)
         e = vstr_cat_cstr(e, " Not enough available Sentinels to reach the specified quorum "
-                             "for this master.");
+                             "for this master");
     if (usable < voters / 2 + 1)
         e = vstr_cat_cstr(e, " Not enough available Sentinels to reach the majority and "
-                             "authorize a failover.");
+                             "authorize a failover");
     if (vstr_len(e))
         c->out = resp_write_errorf(c->out, "NOQUORUM %u usable Sentinels.%s", usable, e);
     else {
@@ -540,15 +578,21 @@ static void cmd_config(struct client *c, int argc, struct resp_arg *argv)
         vstr_free(a[0]);
         vstr_free(a[1]);
         if (err) {
-            c->out = resp_write_errorf(c->out, "ERR Invalid argument '%s' to SENTINEL CONFIG SET",
-                                       known ? argv[4].ptr : argv[3].ptr);
+            c->out = known ? resp_write_errorf(c->out,
+                                               "ERR Invalid value '%s' to SENTINEL CONFIG SET '%s'",
+                                               argv[4].ptr, argv[3].ptr)
+                           : resp_write_errorf(c->out,
+                                               "ERR Invalid argument '%s' to SENTINEL CONFIG SET",
+                                               argv[3].ptr);
             return;
         }
+        if (!strncasecmp(argv[3].ptr, "sentinel-", 9))
+            instance_drop_sentinel_links();
         state_flush();
         c->out = resp_write_simple(c->out, "OK");
         return;
     }
-    c->out = resp_write_error(c->out, "ERR Only SENTINEL CONFIG GET <param> / SET <param> "
+    c->out = resp_write_error(c->out, "ERR Only SENTINEL CONFIG GET <option> / SET <option> "
                                       "<value> are supported.");
 }
 
@@ -652,7 +696,7 @@ static const struct subcommand subcommands[] = {
     {"reset", 3},           {"failover", 3},         {"ckquorum", 3},
     {"flushconfig", 2},     {"monitor", 6},          {"remove", 3},
     {"set", -5},            {"is-master-down-by-addr", 6},
-    {"myid", 2},            {"info-cache", -2},      {"simulate-failure", -2},
+    {"myid", 2},            {"info-cache", -3},      {"simulate-failure", -3},
     {"config", -3},         {"debug", -2},           {"pending-scripts", 2},
     {"help", 2},            {NULL, 0}};
 

@@ -37,6 +37,20 @@ static void set_vstr(vstr *dst, const char *src)
     *dst = (src && *src) ? vstr_from(src) : NULL;
 }
 
+/* Replicas and sentinels of a primary are judged with its down-after. */
+static void propagate_down_after(struct instance *m)
+{
+    dict *dicts[2] = {m->slaves, m->sentinels};
+    for (int i = 0; i < 2; i++) {
+        dict_iter it;
+        dict_entry *de;
+        dict_iter_init(&it, dicts[i], 0);
+        while ((de = dict_iter_next(&it)))
+            ((struct instance *)de->v.val)->down_after_period = m->down_after_period;
+        dict_iter_release(&it);
+    }
+}
+
 /* `sentinel <directive> <master> ...` lines that need the master to exist. */
 static const char *master_directive(int argc, vstr *argv, struct instance *ri)
 {
@@ -46,6 +60,7 @@ static const char *master_directive(int argc, vstr *argv, struct instance *ri)
         if (parse_ll(argv[2], &v) < 0 || v <= 0)
             return "negative or zero time parameter.";
         ri->down_after_period = v;
+        propagate_down_after(ri);
         return NULL;
     }
     if (!strcasecmp(d, "failover-timeout") && argc == 3) {
@@ -123,8 +138,12 @@ static const char *master_directive(int argc, vstr *argv, struct instance *ri)
         si->runid = vstr_from(argv[4]);
         return NULL;
     }
-    if (!strcasecmp(d, "rename-command") && argc == 4)
+    if (!strcasecmp(d, "rename-command") && argc == 4) {
+        if (vstr_len(argv[2]) == 0 || vstr_len(argv[3]) == 0)
+            return "Invalid rename-command arguments.";
+        instance_rename_command(ri, argv[2], argv[3]);
         return NULL;
+    }
     return "Unrecognized sentinel configuration statement.";
 }
 
@@ -311,6 +330,13 @@ static vstr render_master(vstr out, struct instance *m)
             continue;
         out = vstr_catfmt(out, "sentinel %s %s ", strs[i].name, m->name);
         out = cat_token(out, strs[i].value);
+        out = vstr_cat(out, "\n", 1);
+    }
+    for (int i = 0; i < m->nrenamed; i++) {
+        out = vstr_catfmt(out, "sentinel rename-command %s ", m->name);
+        out = cat_token(out, m->renamed_commands[2 * i]);
+        out = vstr_cat(out, " ", 1);
+        out = cat_token(out, m->renamed_commands[2 * i + 1]);
         out = vstr_cat(out, "\n", 1);
     }
     if (m->master_reboot_down_after_period)

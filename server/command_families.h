@@ -29,6 +29,7 @@ extern struct command monitor_commands[];
 extern struct command shutdown_commands[];
 extern struct command snapshot_commands[];
 extern struct command dump_commands[];
+extern struct command aof_commands[];
 extern struct command replication_commands[];
 
 static struct command *const command_families[] = {
@@ -56,6 +57,7 @@ static struct command *const command_families[] = {
     shutdown_commands,
     snapshot_commands,
     dump_commands,
+    aof_commands,
     replication_commands,
     NULL,
 };

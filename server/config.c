@@ -522,7 +522,7 @@ static const struct config_entry table[] = {
 
     /* Testing knobs. */
     NUM("key-load-delay", NULL, F_HIDDEN | NI, "0", key_load_delay, N_INT, INT_MIN, INT_MAX),
-    NUM("rdb-key-save-delay", NULL, F_HIDDEN | NI, "0", rdb_key_save_delay, N_INT, INT_MIN,
+    NUM("rdb-key-save-delay", NULL, F_HIDDEN, "0", rdb_key_save_delay, N_INT, INT_MIN,
         INT_MAX),
     NUM("loading-process-events-interval-bytes", NULL, F_HIDDEN | NI, "2097152",
         loading_process_events_interval_bytes, N_INT, 1024, INT_MAX),

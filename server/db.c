@@ -310,10 +310,26 @@ int db_delete(struct db *db, const char *key, size_t len)
  * cost of freeing grows with the element count, not the byte size. */
 #define LAZYFREE_THRESHOLD 64
 
+/* Objects handed to the bio thread and not freed yet, and freed so far
+ * (INFO memory's lazyfree_pending_objects / lazyfreed_objects). */
+static _Atomic size_t lazyfree_pending, lazyfreed;
+
+size_t db_lazyfree_pending(void)
+{
+    return lazyfree_pending;
+}
+
+size_t db_lazyfreed(void)
+{
+    return lazyfreed;
+}
+
 static void free_value_job(void *val, void *unused)
 {
     (void)unused;
     obj_decr_ref(val);
+    lazyfree_pending--;
+    lazyfreed++;
 }
 
 static size_t free_effort(const vobj *o)
@@ -331,6 +347,7 @@ int db_delete_async(struct db *db, const char *key, size_t len)
     /* Only a value nobody else references can move to another thread. */
     if (val->refcount == 1 && free_effort(val) > LAZYFREE_THRESHOLD) {
         de->v.val = NULL;
+        lazyfree_pending++;
         bio_submit(free_value_job, val, NULL);
     }
     return db_delete(db, key, len);
@@ -343,8 +360,11 @@ int db_exists(struct db *db, const char *key, size_t len)
 
 static void free_dicts_job(void *keys, void *expires)
 {
+    size_t count = dict_size(keys);
     dict_free(expires);
     dict_free(keys);
+    lazyfree_pending -= count;
+    lazyfreed += count;
 }
 
 long long db_empty(int dbid, int async)
@@ -358,6 +378,7 @@ long long db_empty(int dbid, int async)
         removed += (long long)dict_size(db->keys);
         if (async && dict_size(db->keys) > LAZYFREE_THRESHOLD) {
             /* Hand the whole tables to the bio thread and start afresh. */
+            lazyfree_pending += dict_size(db->keys);
             bio_submit(free_dicts_job, db->keys, db->expires);
             db->keys = dict_new(&keys_dict_type);
             db->expires = dict_new(&expires_dict_type);

@@ -11,6 +11,7 @@
  */
 #include "info.h"
 
+#include "aof.h"
 #include "pubsub.h"
 
 #include "client.h"
@@ -284,8 +285,9 @@ static vstr section_memory(vstr s)
                        "mem_total_replication_buffers:%zu\r\nmem_clients_slaves:0\r\n"
                        "mem_clients_normal:%zu\r\nmem_cluster_links:0\r\nmem_aof_buffer:0\r\n"
                        "mem_allocator:libc\r\nactive_defrag_running:0\r\n"
-                       "lazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
-                       replication_backlog_memory(), replication_backlog_memory(), m.clients);
+                       "lazyfree_pending_objects:%zu\r\nlazyfreed_objects:%zu\r\n",
+                       replication_backlog_memory(), replication_backlog_memory(), m.clients,
+                       db_lazyfree_pending(), db_lazyfreed());
 }
 
 static vstr section_persistence(vstr s)
@@ -306,14 +308,7 @@ static vstr section_persistence(vstr s)
                     server.rdb_last_bgsave_time_sec, current, server.rdb_saves,
                     server.rdb_last_cow_size, server.rdb_last_load_keys_expired,
                     server.rdb_last_load_keys_loaded);
-    return vstr_catfmt(s,
-                       "aof_enabled:%d\r\naof_rewrite_in_progress:0\r\n"
-                       "aof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\n"
-                       "aof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\n"
-                       "aof_rewrites:0\r\naof_rewrites_consecutive_failures:0\r\n"
-                       "aof_last_write_status:ok\r\naof_last_cow_size:0\r\n"
-                       "module_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
-                       cfg.appendonly);
+    return aof_info(s);
 }
 
 static vstr section_stats(vstr s)

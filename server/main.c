@@ -1,6 +1,7 @@
 /* main — vigil-server's entry point: reads the configuration (a file and
  * `--name value` overrides, exactly as redis-server takes them), sets up
  * the process, opens the listeners and runs the event loop. */
+#include "aof.h"
 #include "bio.h"
 #include "blocking.h"
 #include "command_info.h"
@@ -163,6 +164,20 @@ static void run_until_shutdown(void)
     }
 }
 
+/* The AOF, when enabled, is the more complete record: it is loaded
+ * instead of the RDB file. */
+static void load_data(void)
+{
+    aof_init();
+    if (!cfg.appendonly) {
+        snapshot_load_at_start();
+    } else if (aof_load_at_start() < 0) {
+        log_warning("Fatal error loading the DB, check server logs. Exiting.");
+        exit(1);
+    }
+    aof_open_at_start();
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version")))
@@ -195,7 +210,7 @@ int main(int argc, char **argv)
         exit(1);
     }
     log_notice("Server initialized");
-    snapshot_load_at_start();
+    load_data();
     if (networking_listen() < 0)
         exit(1);
     replication_init();

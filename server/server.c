@@ -2,6 +2,7 @@
  * and the shutdown sequence. */
 #include "server.h"
 
+#include "aof.h"
 #include "blocking.h"
 #include "commands.h"
 #include "expire.h"
@@ -46,6 +47,7 @@ void server_request_shutdown(int flags)
 int server_prepare_shutdown(int flags)
 {
     log_warning("User requested shutdown...");
+    aof_shutdown();
     if (shutdown_save(flags) < 0) {
         log_warning("Errors trying to shut down the server. Check the logs for more information.");
         return -1;
@@ -111,6 +113,7 @@ static void on_cron(struct ev_loop *loop, ev_timer *w, int revents)
     databases_cron();
     snapshot_cron();
     replication_cron();
+    aof_cron();
     if (server.pause_type && server.pause_end_ms <= server.mstime)
         server_unpause();
     server.cronloops++;
@@ -165,6 +168,9 @@ static void on_before_sleep(struct ev_loop *loop, ev_prepare *w, int revents)
         expire_active_cycle(EXPIRE_CYCLE_FAST);
     blocking_before_sleep();
     replication_before_sleep();
+    /* Replies go out only after the writes they acknowledge reached the
+     * AOF (and, with appendfsync always, the disk). */
+    aof_flush(0);
     networking_before_sleep();
 }
 

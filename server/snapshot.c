@@ -8,6 +8,8 @@
  */
 #include "snapshot.h"
 
+#include "aof_rewrite.h"
+
 #include "client.h"
 #include "config.h"
 #include "db.h"
@@ -274,10 +276,18 @@ static void kill_child(void)
     dict_allow_resize(1);
 }
 
+/* BGSAVE SCHEDULE issued while an AOF rewrite child ran. */
+static int bgsave_scheduled;
+
 void snapshot_cron(void)
 {
-    if (snapshot_child_active())
+    if (snapshot_child_active() || aof_rewrite_in_progress())
         return;
+    if (bgsave_scheduled) {
+        bgsave_scheduled = 0;
+        snapshot_bgsave();
+        return;
+    }
     long long now = server.unixtime;
     int may_retry = !server.lastbgsave_failed || now - server.lastbgsave_try > BGSAVE_RETRY_DELAY;
     for (int i = 0; i < cfg.save_params_count && may_retry; i++) {
@@ -393,14 +403,24 @@ static void save_command(struct client *c)
 
 static void bgsave_command(struct client *c)
 {
-    /* SCHEDULE defers a save only while another kind of child runs; with
-     * RDB saving the only child there is, it starts one now. */
-    if (c->argc > 1 && (c->argc != 2 || !client_arg_is(c, 1, "schedule"))) {
+    int schedule = c->argc == 2 && client_arg_is(c, 1, "schedule");
+    if (c->argc > 1 && !schedule) {
         reply_error_syntax(c);
         return;
     }
     if (snapshot_child_active()) {
         reply_error(c, "Background save already in progress");
+        return;
+    }
+    /* One child at a time: SCHEDULE waits for the AOF rewrite to end. */
+    if (aof_rewrite_in_progress()) {
+        if (schedule) {
+            bgsave_scheduled = 1;
+            reply_status(c, "Background saving scheduled");
+        } else {
+            reply_error(c, "Another child process is active (AOF?): can't BGSAVE right now. Use "
+                           "BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+        }
         return;
     }
     if (snapshot_bgsave() < 0) {

@@ -33,9 +33,10 @@ def vigil_sentinel_binary():
 class Proc:
     """One child process with a port, a log file and a client."""
 
-    def __init__(self, name, port, argv, log, cwd):
+    def __init__(self, name, port, argv, log, cwd, password=None):
         self.name, self.port, self.log = name, port, log
         self.argv, self.cwd = argv, cwd
+        self.password = password
         self.popen = None
 
     def start(self):
@@ -45,6 +46,7 @@ class Proc:
         return self
 
     def client(self, **kw):
+        kw.setdefault("password", self.password)
         return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2,
                            decode_responses=True, **kw)
 
@@ -96,7 +98,11 @@ class SentinelGroup:
 
     def __init__(self, kinds=("vigil", "vigil", "vigil"), replicas=2, quorum=2,
                  down_after=1000, failover_timeout=6000, replica_priorities=None,
-                 master_name="mymaster"):
+                 master_name="mymaster", server_conf="", server_password=None,
+                 sentinel_extra="", sentinel_password=None):
+        """server_conf and sentinel_extra are lines appended to every data
+        node's and every sentinel's config; the passwords are what the
+        test's clients authenticate with."""
         self.dir = tempfile.mkdtemp(prefix="vigil-sentinel-")
         self.kinds, self.quorum = list(kinds), quorum
         self.down_after, self.failover_timeout = down_after, failover_timeout
@@ -104,6 +110,8 @@ class SentinelGroup:
         self.priorities = replica_priorities or [100] * replicas
         self.name = master_name
         self.servers, self.sentinels = [], []
+        self.server_conf, self.server_password = server_conf, server_password
+        self.sentinel_extra, self.sentinel_password = sentinel_extra, sentinel_password
 
     # -- data nodes ------------------------------------------------------
     def _server(self, idx, port, replicaof=None, priority=100):
@@ -113,10 +121,11 @@ class SentinelGroup:
         with open(conf, "w") as f:
             f.write(f"port {port}\nbind 127.0.0.1\nsave \"\"\nappendonly no\n"
                     f"dir {d}\nlogfile {d}/redis.log\nreplica-priority {priority}\n"
-                    "repl-diskless-sync-delay 0\n")
+                    "repl-diskless-sync-delay 0\n" + self.server_conf)
             if replicaof:
                 f.write(f"replicaof 127.0.0.1 {replicaof}\n")
-        return Proc(f"redis-server:{port}", port, [REDIS_SERVER, conf], f"{d}/redis.log", d)
+        return Proc(f"redis-server:{port}", port, [REDIS_SERVER, conf], f"{d}/redis.log", d,
+                    self.server_password)
 
     def restart_server(self, proc):
         """Starts a stopped data node again with its own (rewritten) config."""
@@ -129,7 +138,8 @@ class SentinelGroup:
                 f"logfile {self.dir}/sentinel-{port}.log\n"
                 f"sentinel monitor {self.name} 127.0.0.1 {master_port} {self.quorum}\n"
                 f"sentinel down-after-milliseconds {self.name} {self.down_after}\n"
-                f"sentinel failover-timeout {self.name} {self.failover_timeout}\n")
+                f"sentinel failover-timeout {self.name} {self.failover_timeout}\n" +
+                self.sentinel_extra)
 
     def _sentinel(self, kind, port, master_port):
         conf = os.path.join(self.dir, f"sentinel-{port}.conf")
@@ -138,7 +148,7 @@ class SentinelGroup:
                 f.write(self.sentinel_conf(port, master_port))
         binary = vigil_sentinel_binary() if kind == "vigil" else REDIS_SENTINEL
         p = Proc(f"{kind}-sentinel:{port}", port, [binary, conf],
-                 f"{self.dir}/sentinel-{port}.log", self.dir)
+                 f"{self.dir}/sentinel-{port}.log", self.dir, self.sentinel_password)
         p.kind, p.conf = kind, conf
         return p
 

@@ -341,3 +341,39 @@ def test_generic_commands_notify_keyspace_events(server, r):
     finally:
         sub.close()
         r.config_set("notify-keyspace-events", "")
+
+
+def _lazyfree_counts(r):
+    info = r.info("memory")
+    return info["lazyfree_pending_objects"], info["lazyfreed_objects"]
+
+
+def _big_set(r, key, members=2000):
+    pipe = r.pipeline(transaction=False)
+    for start in range(0, members, 500):
+        pipe.sadd(key, *[f"m{i}" for i in range(start, start + 500)])
+    pipe.execute()
+
+
+def test_unlink_frees_big_values_in_the_background(r):
+    """UNLINK hands a big value to the background thread; small values and
+    DEL are freed inline (lazyfree-lazy-user-del no), as Redis does."""
+    _big_set(r, "big")
+    r.set("small", "x")
+    _, freed_before = _lazyfree_counts(r)
+    assert r.delete("small") == 1
+    assert r.unlink("big") == 1
+    assert r.exists("big") == 0
+    wait_until(lambda: _lazyfree_counts(r) == (0, freed_before + 1), 10,
+               message="the big set to be freed in the background")
+
+
+def test_flushall_async_frees_in_the_background(r):
+    _big_set(r, "s1")
+    for i in range(100):
+        r.set(f"k{i}", i)
+    _, freed_before = _lazyfree_counts(r)
+    assert r.flushall(asynchronous=True)
+    assert r.dbsize() == 0
+    wait_until(lambda: _lazyfree_counts(r)[0] == 0 and _lazyfree_counts(r)[1] > freed_before, 10,
+               message="the flushed keyspace to be freed in the background")

@@ -32,7 +32,11 @@ def test_kill_primary_exactly_one_failover(group):
     assert switches == [1, 1, 1], group.logs()
     # The old primary comes back and is turned into a replica of the new one.
     group.restart_server(old)
-    wait_replicating_to(old, port, timeout=30)
+    # Redis's timeline, which we keep: the link reconnects, the next INFO
+    # (every 10 s for a replica) reports role:master, and the sentinel
+    # waits 8 s more before +convert-to-slave; then the sync.  Up to ~25 s
+    # on an idle machine, so the bound leaves room for a loaded one.
+    wait_replicating_to(old, port, timeout=60)
 
 
 def test_sigstop_primary_fails_over(group):
@@ -57,8 +61,10 @@ def test_sentinel_killed_mid_failover(group):
     # The elected leader crashes right after the election; the two others
     # retry after the failover timeout and complete the failover.
     wait_until(lambda: len(group.live_sentinels()) == 2, 20, 0.05, "the leader to crash")
+    # Any SIMULATE-FAILURE call first clears the flags (as in redis-sentinel,
+    # which needs at least one argument): HELP leaves them clear.
     for s in group.live_sentinels():
-        s.client().execute_command("SENTINEL", "SIMULATE-FAILURE")
+        s.client().execute_command("SENTINEL", "SIMULATE-FAILURE", "HELP")
     _, port = group.wait_failover(old.port, timeout=40)
     assert group.server_at(port) in group.replicas
 

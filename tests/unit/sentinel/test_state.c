@@ -60,6 +60,32 @@ START_TEST(round_trip)
 }
 END_TEST
 
+START_TEST(rename_command_applied_and_saved)
+{
+    ck_assert_ptr_null(load("sentinel monitor m 127.0.0.1 6379 2\n"
+                            "sentinel known-replica m 127.0.0.1 6380\n"
+                            "sentinel rename-command m CONFIG \"my config\"\n"
+                            "sentinel rename-command m PING PONG2\n"
+                            "sentinel rename-command m ping ping\n"
+                            "sentinel down-after-milliseconds m 1500\n"));
+    struct instance *m = instance_master_by_name("m");
+    struct instance *r = instance_slave_by_addr(m, "127.0.0.1", 6380);
+    ck_assert_ptr_nonnull(r);
+    /* Replicas use their primary's renamings and down-after. */
+    ck_assert_str_eq(instance_command_name(r, "CONFIG"), "my config");
+    ck_assert_str_eq(instance_command_name(r, "config"), "my config");
+    ck_assert_str_eq(instance_command_name(r, "PING"), "PING");
+    ck_assert_int_eq(r->down_after_period, 1500);
+    vstr out = state_render(vstr_empty());
+    ck_assert_ptr_nonnull(strstr(out, "sentinel rename-command m CONFIG \"my config\"\n"));
+    ck_assert_ptr_null(strstr(out, "PONG2"));
+    vstr_free(out);
+    vstr err = load("sentinel monitor m 127.0.0.1 6379 2\nsentinel rename-command m GET \"\"\n");
+    ck_assert_ptr_nonnull(err);
+    vstr_free(err);
+}
+END_TEST
+
 START_TEST(rejects_bad_directives)
 {
     static const char *bad[] = {
@@ -112,6 +138,7 @@ int main(void)
     Suite *s = suite_create("sentinel_state");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, round_trip);
+    tcase_add_test(tc, rename_command_applied_and_saved);
     tcase_add_test(tc, rejects_bad_directives);
     tcase_add_test(tc, rewrite_keeps_operator_lines);
     suite_add_tcase(s, tc);
