@@ -190,7 +190,14 @@ void propagate_command_end(struct client *c, long long dirty)
 {
     struct prop_client_state *st = state();
     /* SAVE and FLUSH-like resets move dirty backwards: not a write. */
-    if ((dirty > 0 || st->force) && !st->prevent && sink_count) {
+    int propagate = (dirty > 0 || st->force) && !st->prevent && sink_count;
+    /* The common case, a lone top-level command without side effects, goes
+     * to the sinks straight from the client's arguments: no copy. */
+    if (propagate && !st->argv && queued == 0 && nesting == 1) {
+        feed_sinks(c->db->id, c->argc, c->argv);
+        propagate = 0;
+    }
+    if (propagate) {
         if (st->argv) {
             enqueue(c->db->id, st->argc, st->argv);
             st->argv = NULL;
