@@ -476,6 +476,13 @@ static void protocol_error(struct client *c, const char *err)
         log_verbose("Protocol error (%s) from client: %s", err, info);
         vstr_free(info);
     }
+    /* Our primary gets no reply: the link is dropped, and the replica
+     * reconnects and resyncs. */
+    if (c->flags & CLIENT_MASTER) {
+        log_warning("Protocol error (%s) from MASTER: dropping the link", err);
+        client_close_async(c);
+        return;
+    }
     reply_error(c, err);
     c->flags |= CLIENT_CLOSE_AFTER_REPLY;
     c->qb_pos = vstr_len(c->querybuf);

@@ -604,3 +604,69 @@ def test_primary_restart_serves_partial_resyncs(server_factory, needs_rdb):
     assert p.info("stats")["sync_full"] == 0
     assert p.info("stats")["sync_partial_ok"] == 1
     assert digest(replica) == digest(primary)
+
+
+class FakePrimary:
+    """A listening socket that answers a replica's handshake with a script."""
+
+    def __init__(self, script):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        self.script = script
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        try:
+            conn, _ = self.sock.accept()
+        except OSError:
+            return
+        with conn:
+            conn.settimeout(5)
+            try:
+                buf = b""
+                while buf.count(b"PSYNC") == 0:
+                    data = conn.recv(4096)
+                    if not data:
+                        return
+                    buf += data
+                    # Answer every handshake command but PSYNC with +OK / +PONG.
+                    if b"PING" in data and b"PSYNC" not in data:
+                        conn.sendall(b"+PONG\r\n")
+                    elif b"PSYNC" not in data:
+                        conn.sendall(b"+OK\r\n" * data.count(b"REPLCONF"))
+                conn.sendall(self.script)
+                conn.recv(4096)
+            except OSError:
+                pass
+
+    def close(self):
+        self.sock.close()
+
+
+BAD_PRIMARIES = [
+    b"-ERR nope\r\n",
+    b"+FULLRESYNC short 1\r\n",
+    b"+FULLRESYNC " + b"a" * 40 + b" 10\r\n$notanumber\r\n",
+    b"+FULLRESYNC " + b"a" * 40 + b" 10\r\n$-5\r\n",
+    b"+FULLRESYNC " + b"a" * 40 + b" 10\r\n$20\r\nREDIS0010garbagegarb",
+    b"+FULLRESYNC " + b"a" * 40 + b" 10\r\n$EOF:" + b"m" * 40 + b"\r\nREDIS0011" + b"m" * 40,
+    b"+FULLRESYNC " + b"a" * 40 + b" 10\r\n" + b"x" * 5000,
+    b"+CONTINUE " + b"b" * 40 + b"\r\n*99999999999\r\n",
+]
+
+
+@pytest.mark.parametrize("script", BAD_PRIMARIES)
+def test_replica_survives_a_bad_primary(server_factory, script):
+    fake = FakePrimary(script)
+    try:
+        replica = server_factory(config=FAST)
+        r = replica.client()
+        r.execute_command("REPLICAOF", "127.0.0.1", fake.port)
+        fake.thread.join(10)
+        assert r.ping()
+        wait_until(lambda: repl_info(r)["master_link_status"] == "down", timeout=5)
+    finally:
+        fake.close()
