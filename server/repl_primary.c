@@ -54,6 +54,7 @@ struct repl_client_state {
     struct repl_payload *payload;
     char xfer_tail[EOF_MARK_LEN];
     size_t xfer_tail_len, xfer_pos;
+    int len_sent; /* the `$<len>` line is in xfer_head */
     vstr pending;
 };
 
@@ -192,11 +193,23 @@ static void end_transfer(struct repl_client_state *rs)
     rs->xfer_head = NULL;
 }
 
-/* Writes the next part of head + payload + tail; -1 if the link failed. */
-static int write_transfer(struct repl_client_state *rs, int *done)
+/* The image bytes this replica may be sent now: an EOF-framed transfer
+ * streams what the child produced so far, a `$<len>` one waits for all. */
+static size_t body_available(const struct repl_client_state *rs)
 {
-    size_t head = vstr_len(rs->xfer_head), body = vstr_len(rs->payload->data);
-    size_t total = head + body + rs->xfer_tail_len;
+    const struct repl_payload *p = rs->payload;
+    if (rs->xfer_tail_len == 0 && p->state != REPL_PAYLOAD_DONE)
+        return 0;
+    return vstr_len(p->data);
+}
+
+/* Writes the next part of head + payload + tail.  -1 if the link failed;
+ * *done once everything went, *starved when waiting for the child. */
+static int write_transfer(struct repl_client_state *rs, int *done, int *starved)
+{
+    size_t head = vstr_len(rs->xfer_head), body = body_available(rs);
+    int complete = rs->payload->state == REPL_PAYLOAD_DONE;
+    size_t total = head + body + (complete ? rs->xfer_tail_len : 0);
     struct iovec iov[3];
     int n = 0;
     size_t pos = rs->xfer_pos;
@@ -210,28 +223,22 @@ static int write_transfer(struct repl_client_state *rs, int *done)
     }
     if (pos < total)
         iov[n++] = (struct iovec){rs->xfer_tail + (pos - head - body), total - pos};
+    *done = 0;
+    *starved = n == 0;
+    if (n == 0)
+        return 0;
     ssize_t w = conn_writev(rs->c->conn, iov, n);
     if (w < 0)
         return conn_state(rs->c->conn) == CONN_STATE_CONNECTED ? 0 : -1;
     rs->xfer_pos += (size_t)w;
     server.stat.net_output_bytes += w;
-    *done = rs->xfer_pos == total;
+    *done = complete && rs->xfer_pos == total;
+    *starved = !complete && rs->xfer_pos == total;
     return 0;
 }
 
-static void on_transfer_writable(struct conn *conn)
+static void finish_transfer(struct repl_client_state *rs)
 {
-    struct client *c = conn_data(conn);
-    struct repl_client_state *rs = c->repl;
-    int done = 0;
-    if (write_transfer(rs, &done) < 0) {
-        log_warning("Write error sending DB to replica: %s", conn_last_error(conn));
-        client_close_async(c);
-        return;
-    }
-    if (!done)
-        return;
-    conn_set_write_handler(conn, NULL);
     int eof_framed = rs->xfer_tail_len > 0;
     end_transfer(rs);
     /* A replica loading straight from the socket might read past the mark:
@@ -244,6 +251,46 @@ static void on_transfer_writable(struct conn *conn)
         return;
     }
     go_online(rs);
+}
+
+static void on_transfer_writable(struct conn *conn)
+{
+    struct client *c = conn_data(conn);
+    struct repl_client_state *rs = c->repl;
+    int done, starved;
+    if (write_transfer(rs, &done, &starved) < 0) {
+        log_warning("Write error sending DB to replica: %s", conn_last_error(conn));
+        client_close_async(c);
+        return;
+    }
+    /* Nothing more to send until the child writes more: stop watching. */
+    if (done || starved)
+        conn_set_write_handler(conn, NULL);
+    if (done)
+        finish_transfer(rs);
+}
+
+/* The child produced more (or finished, or failed): wake the transfers. */
+static void on_payload_progress(struct repl_payload *p)
+{
+    if (p->state == REPL_PAYLOAD_DONE)
+        log_notice("Diskless rdb transfer, done reading from pipe, %d replicas still up.",
+                   replica_count);
+    for (struct repl_client_state *rs = replicas_head; rs; rs = rs->next) {
+        if (rs->payload != p || rs->state != RS_SEND_BULK)
+            continue;
+        if (p->state == REPL_PAYLOAD_FAILED) {
+            log_warning("BGSAVE for replication failed");
+            client_close_async(rs->c);
+            continue;
+        }
+        if (p->state == REPL_PAYLOAD_DONE && rs->xfer_tail_len == 0 && !rs->len_sent) {
+            rs->xfer_head = vstr_catfmt(rs->xfer_head, "$%zu\r\n", vstr_len(p->data));
+            rs->len_sent = 1;
+        }
+        if (!rs->c->conn->write_handler)
+            conn_set_write_handler(rs->c->conn, on_transfer_writable);
+    }
 }
 
 static void random_mark(char *out)
@@ -259,6 +306,8 @@ static void random_mark(char *out)
     }
 }
 
+/* +FULLRESYNC goes out at once; the `$<len>` line when the length is
+ * known, the `$EOF:<mark>` one at once too. */
 static void begin_transfer(struct repl_client_state *rs, struct repl_payload *payload,
                            long long offset)
 {
@@ -266,15 +315,14 @@ static void begin_transfer(struct repl_client_state *rs, struct repl_payload *pa
     if (!rs->old_protocol)
         rs->xfer_head =
             vstr_catfmt(rs->xfer_head, "+FULLRESYNC %s %lld\r\n", server.replid, offset);
+    rs->xfer_tail_len = 0;
+    rs->len_sent = 0;
     if (cfg.repl_diskless_sync && rs->capa_eof) {
         random_mark(rs->xfer_tail);
         rs->xfer_tail_len = EOF_MARK_LEN;
         rs->xfer_head = vstr_cat_cstr(rs->xfer_head, "$EOF:");
         rs->xfer_head = vstr_cat(rs->xfer_head, rs->xfer_tail, EOF_MARK_LEN);
         rs->xfer_head = vstr_cat_cstr(rs->xfer_head, "\r\n");
-    } else {
-        rs->xfer_tail_len = 0;
-        rs->xfer_head = vstr_catfmt(rs->xfer_head, "$%zu\r\n", vstr_len(payload->data));
     }
     repl_payload_retain(payload);
     rs->payload = payload;
@@ -283,14 +331,14 @@ static void begin_transfer(struct repl_client_state *rs, struct repl_payload *pa
     conn_set_write_handler(rs->c->conn, on_transfer_writable);
 }
 
-/* One snapshot for every replica waiting now. */
+/* One snapshot, written by a forked child, for every replica waiting now. */
 static void start_full_sync(void)
 {
     const char *target = cfg.repl_diskless_sync ? "replicas sockets" : "disk";
     log_notice("Starting BGSAVE for SYNC with target: %s", target);
     /* The stream after the snapshot must start with a SELECT. */
     repl_reset_stream_db();
-    struct repl_payload *payload = repl_payload_build();
+    struct repl_payload *payload = repl_payload_start(on_payload_progress);
     long long offset = server.master_repl_offset;
     for (struct repl_client_state *rs = replicas_head; rs; rs = rs->next) {
         if (rs->state != RS_WAIT_SNAPSHOT || (rs->c->flags & CLIENT_CLOSE_ASAP))
