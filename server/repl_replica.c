@@ -22,12 +22,14 @@
 #include "net.h"
 #include "networking.h"
 #include "numconv.h"
+#include "rdb.h"
 #include "repl_internal.h"
 #include "repl_payload.h"
 #include "replication.h"
 #include "reply.h"
 #include "server.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -236,6 +238,123 @@ static void read_payload(void)
     vstr_free(extra);
 }
 
+/* ---- loading straight from the socket (repl-diskless-load) ---- */
+
+#define SOCKET_CHUNK (64 * 1024)
+
+/* The RDB reader's source: what the handshake already read, then the
+ * socket, read ahead in big chunks; what is left after the image is the
+ * stream's first bytes. */
+struct socket_reader {
+    vstr buf;
+    size_t pos;
+};
+
+/* Blocks (up to repl-timeout per read) for the next chunk: the replica
+ * does nothing else while it loads from the socket, as in Redis. */
+static int refill(struct socket_reader *r)
+{
+    vstr_clear(r->buf);
+    r->pos = 0;
+    r->buf = vstr_make_room(r->buf, SOCKET_CHUNK);
+    for (;;) {
+        ssize_t n = conn_read(ml.conn, r->buf, SOCKET_CHUNK);
+        if (n > 0) {
+            vstr_set_len(r->buf, (size_t)n);
+            server.stat.net_input_bytes += n;
+            return 0;
+        }
+        if (n == 0 || conn_state(ml.conn) != CONN_STATE_CONNECTED) {
+            log_warning("I/O error trying to sync with MASTER: connection lost");
+            return -1;
+        }
+        struct pollfd pfd = {.fd = conn_fd(ml.conn), .events = POLLIN};
+        if (poll(&pfd, 1, cfg.repl_timeout * 1000) <= 0) {
+            log_warning("Timeout receiving bulk data from MASTER...");
+            return -1;
+        }
+    }
+}
+
+static size_t socket_read(void *ctx, void *buf, size_t len)
+{
+    struct socket_reader *r = ctx;
+    size_t got = 0;
+    while (got < len) {
+        if (r->pos == vstr_len(r->buf) && refill(r) < 0)
+            break;
+        size_t n = vstr_len(r->buf) - r->pos;
+        if (n > len - got)
+            n = len - got;
+        memcpy((char *)buf + got, r->buf + r->pos, n);
+        r->pos += n;
+        got += n;
+    }
+    return got;
+}
+
+/* After the RDB: the EOF mark, or exactly the announced length. */
+static int check_payload_end(struct socket_reader *r, const struct rdb_in *in)
+{
+    if (ml.xfer_size >= 0) {
+        if ((long long)in->pos == ml.xfer_size)
+            return 0;
+        log_warning("The MASTER's payload is %lld bytes, not the %lld announced",
+                    (long long)in->pos, ml.xfer_size);
+        return -1;
+    }
+    char mark[EOF_MARK_LEN];
+    if (socket_read(r, mark, EOF_MARK_LEN) == EOF_MARK_LEN &&
+        memcmp(mark, ml.eof_mark, EOF_MARK_LEN) == 0)
+        return 0;
+    log_warning("Replication payload from MASTER does not end with the EOF mark");
+    return -1;
+}
+
+static void load_from_socket(void)
+{
+    log_notice("MASTER <-> REPLICA sync: Flushing old data");
+    repl_primary_disconnect_replicas();
+    db_empty(-1, cfg.replica_lazy_flush);
+    log_notice("MASTER <-> REPLICA sync: Loading DB from socket");
+    struct socket_reader r = {ml.inbuf, 0};
+    ml.inbuf = NULL;
+    struct rdb_in in;
+    rdb_in_init(&in, socket_read, &r);
+    in.checksum = 1;
+    struct rdb_load_stats stats;
+    server.loading = 1;
+    int rc = rdb_read_dataset(&in, 0, &stats);
+    server.loading = 0;
+    if (rc < 0)
+        log_warning("Failed trying to load the MASTER synchronization DB from socket: byte "
+                    "offset %llu: %s",
+                    (unsigned long long)in.pos, in.err);
+    if (rc < 0 || check_payload_end(&r, &in) < 0) {
+        vstr_free(r.buf);
+        db_empty(-1, 0);
+        ml.have_history = 0;
+        retry_later();
+        return;
+    }
+    log_notice("Done loading RDB, keys loaded: %lld, keys expired: %lld.", stats.keys_loaded,
+               stats.keys_expired);
+    repl_set_history(ml.sync_replid, ml.sync_offset);
+    repl_create_backlog();
+    log_notice("MASTER <-> REPLICA sync: Finished with success");
+    become_connected(r.buf + r.pos, vstr_len(r.buf) - r.pos);
+    vstr_free(r.buf);
+}
+
+/* repl-diskless-load: swapdb always loads from the socket (without
+ * keeping the old data meanwhile), on-empty-db when there is no data to
+ * lose; disabled receives the whole payload first. */
+static int load_from_socket_wanted(void)
+{
+    return cfg.repl_diskless_load == REPL_DISKLESS_LOAD_SWAPDB ||
+           (cfg.repl_diskless_load == REPL_DISKLESS_LOAD_ON_EMPTY_DB && db_total_keys() == 0);
+}
+
 static int handle_bulk_header(const char *line)
 {
     if (line[0] == '-') {
@@ -251,8 +370,8 @@ static int handle_bulk_header(const char *line)
     if (!strncmp(line + 1, "EOF:", 4) && strlen(line + 5) >= EOF_MARK_LEN) {
         memcpy(ml.eof_mark, line + 5, EOF_MARK_LEN);
         ml.xfer_size = -1;
-        log_notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to "
-                   "memory");
+        log_notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to %s",
+                   load_from_socket_wanted() ? "parser" : "memory");
     } else {
         long long size;
         if (numconv_to_ll(line + 1, strlen(line + 1), &size) < 0 || size < 0) {
@@ -260,7 +379,12 @@ static int handle_bulk_header(const char *line)
             return -1;
         }
         ml.xfer_size = size;
-        log_notice("MASTER <-> REPLICA sync: receiving %lld bytes from master to memory", size);
+        log_notice("MASTER <-> REPLICA sync: receiving %lld bytes from master to %s", size,
+                   load_from_socket_wanted() ? "parser" : "memory");
+    }
+    if (load_from_socket_wanted()) {
+        load_from_socket();
+        return 0;
     }
     ml.payload = vstr_empty();
     ml.state = LINK_TRANSFER_BODY;

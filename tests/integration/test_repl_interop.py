@@ -48,12 +48,13 @@ def test_redis_replica_of_vigil(server_factory, redis_peer_factory, needs_rdb, d
     assert digest(replica) == digest(primary)
 
 
+@pytest.mark.parametrize("load", ["disabled", "swapdb"])
 @pytest.mark.parametrize("diskless", ["yes", "no"])
-def test_vigil_replica_of_redis(server_factory, redis_peer_factory, needs_rdb, diskless):
+def test_vigil_replica_of_redis(server_factory, redis_peer_factory, needs_rdb, diskless, load):
     primary = redis_peer_factory(config=dict(FAST, **{"repl-diskless-sync": diskless}))
     p = primary.client()
     write_every_type(p)
-    replica = server_factory(config=FAST)
+    replica = server_factory(config=dict(FAST, **{"repl-diskless-load": load}))
     follow(replica, primary)
     assert digest(replica) == digest(primary)
     write_every_type(primary.client(db=1))

@@ -514,19 +514,25 @@ def needs_rdb(server_factory):
         probe.stop()
 
 
+@pytest.mark.parametrize("load", ["disabled", "on-empty-db", "swapdb"])
 @pytest.mark.parametrize("diskless", ["yes", "no"])
-def test_full_sync_of_a_loaded_primary(server_factory, needs_rdb, diskless):
+def test_full_sync_of_a_loaded_primary(server_factory, needs_rdb, diskless, load):
     primary = server_factory(config=dict(FAST, **{"repl-diskless-sync": diskless}))
     p = primary.client()
     write_every_type(p)
     primary.client(db=9).set("nine", "9")
-    replicas = [start_replica(server_factory, primary) for _ in range(2)]
+    for i in range(2000):
+        p.set(f"bulk{i}", "v" * 100)
+    replicas = [start_replica(server_factory, primary, {"repl-diskless-load": load})
+                for _ in range(2)]
     p.set("after", "sync")
     wait_in_sync(primary, *replicas)
     for r in replicas:
         assert dataset(r) == dataset(primary)
         assert digest(r) == digest(primary)
     assert p.info("stats")["sync_full"] == 2
+    parser = "to parser" in replicas[0].log_text()
+    assert parser == (load != "disabled")
 
 
 def test_one_snapshot_serves_replicas_arriving_during_the_delay(server_factory, needs_rdb):
@@ -658,11 +664,13 @@ BAD_PRIMARIES = [
 ]
 
 
+@pytest.mark.parametrize("load", ["disabled", "swapdb"])
 @pytest.mark.parametrize("script", BAD_PRIMARIES)
-def test_replica_survives_a_bad_primary(server_factory, script):
+def test_replica_survives_a_bad_primary(server_factory, script, load):
     fake = FakePrimary(script)
     try:
-        replica = server_factory(config=FAST)
+        replica = server_factory(config=dict(FAST, **{"repl-diskless-load": load,
+                                                      "repl-timeout": 2}))
         r = replica.client()
         r.execute_command("REPLICAOF", "127.0.0.1", fake.port)
         fake.thread.join(10)
