@@ -39,7 +39,10 @@ def group():
     g.down()
     try:
         g.up()
-        wait_until(lambda: g.healthy("primary"), UP_TIMEOUT, "the group to come up healthy")
+        try:
+            wait_until(lambda: g.healthy("primary"), UP_TIMEOUT, "the group to come up healthy")
+        except AssertionError as e:
+            raise AssertionError(f"{e}\n--- container logs ---\n{g.logs()}") from None
         yield g
     finally:
         g.down()
@@ -49,6 +52,6 @@ def group():
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    g = item.funcargs.get("group") if hasattr(item, "funcargs") else None
+    g = getattr(item, "funcargs", {}).get("group")
     if report.failed and g is not None:
         report.sections.append(("container logs", g.logs()))

@@ -60,12 +60,19 @@ class ComposeGroup:
 
     # ---- compose and docker ----
 
+    def run(self, argv, check):
+        """Run a command; a failure that matters shows the command and what it said."""
+        done = subprocess.run(argv, env=self.env, capture_output=True, text=True)
+        if check and done.returncode != 0:
+            raise AssertionError(f"{' '.join(argv)} exited with {done.returncode}:\n"
+                                 f"{done.stdout}{done.stderr}")
+        return done
+
     def compose(self, *args, check=True):
-        return subprocess.run([COMPOSE, *args], env=self.env, check=check,
-                              capture_output=True, text=True)
+        return self.run([COMPOSE, *args], check)
 
     def docker(self, *args, check=True):
-        return subprocess.run(["docker", *args], check=check, capture_output=True, text=True)
+        return self.run(["docker", *args], check)
 
     def up(self):
         self.compose("up", "-d", "--no-build")
