@@ -94,8 +94,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(SERVER_LIB) $(COMMON_LIB)
 deps:
 	@scripts/deps.sh
 
-# The whole suite twice: optimised, then under ASan+UBSan.
-test: deps all unit integration asan-test
+# The whole suite twice, optimised then under ASan+UBSan; then, where a
+# Docker engine answers, the compose group's failover tests.
+HAVE_DOCKER := $(shell docker info >/dev/null 2>&1 && echo yes)
+
+test: deps all unit integration asan-test $(if $(HAVE_DOCKER),compose-test)
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do CK_VERBOSITY=normal $$t; done
