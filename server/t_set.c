@@ -1007,11 +1007,10 @@ static void sdiffstore_command(struct client *c)
 
 static void collect_member(void *ctx, const dict_entry *de)
 {
-    void **args = ctx;
-    const struct scan_options *opts = args[0];
+    const struct scan_collect *sc = ctx;
     size_t len = vstr_len(de->key);
-    if (scan_match(opts, de->key, len))
-        scan_batch_add(args[1], de->key, len);
+    if (scan_match(sc->opts, de->key, len))
+        scan_batch_add(sc->batch, de->key, len);
 }
 
 static void sscan_command(struct client *c)
@@ -1042,8 +1041,8 @@ static void sscan_command(struct client *c)
         set_iter_release(&it);
         cursor = 0;
     } else {
-        void *ctx[2] = {&opts, &batch};
-        cursor = scan_dict(o->ptr, cursor, opts.count, collect_member, ctx);
+        struct scan_collect sc = {.opts = &opts, .batch = &batch};
+        cursor = scan_dict(o->ptr, cursor, opts.count, collect_member, &sc);
     }
     scan_reply(c, cursor, &batch);
     scan_batch_free(&batch);
