@@ -301,25 +301,11 @@ static vobj *hash_dup(const vobj *o)
     return obj_new(OBJ_HASH, OBJ_ENC_HT, d);
 }
 
-/* Pairs looked at to estimate a big hashtable's size (MEMORY USAGE's
- * default sampling in Redis). */
-#define HASH_MEM_SAMPLES 64
-
 static size_t hash_mem_usage(const vobj *o)
 {
     if (o->encoding == OBJ_ENC_LISTPACK)
         return mem_size(o->ptr);
-    dict *d = o->ptr;
-    size_t sampled = 0, bytes = 0;
-    dict_iter it;
-    dict_iter_init(&it, d, 0);
-    for (dict_entry *de; sampled < HASH_MEM_SAMPLES && (de = dict_iter_next(&it)); sampled++)
-        bytes += mem_size(de) + vstr_alloc_size(de->key) + vstr_alloc_size(de->v.val);
-    dict_iter_release(&it);
-    size_t total = dict_mem_usage(d);
-    if (sampled)
-        total += bytes / sampled * dict_size(d);
-    return total;
+    return obj_dict_mem_usage(o->ptr, 1);
 }
 
 static size_t hash_length_op(const vobj *o)
@@ -664,18 +650,6 @@ static void hincrbyfloat_command(struct client *c)
 #define RANDFIELD_SUB_STRATEGY_MUL 3
 /* Pairs sampled per listpack walk when repeats are allowed. */
 #define RANDFIELD_SAMPLE_LIMIT 1000
-/* Entries sampled to pick one fairly from a hashtable. */
-#define FAIR_RANDOM_SAMPLES 15
-
-/* A random entry, less biased by chain lengths than dict_random(). */
-static dict_entry *fair_random_entry(dict *d)
-{
-    dict_entry *sample[FAIR_RANDOM_SAMPLES];
-    size_t n = dict_sample(d, sample, FAIR_RANDOM_SAMPLES);
-    if (n == 0)
-        return dict_random(d);
-    return sample[(size_t)random() % n];
-}
 
 static void reply_lp_value(struct client *c, const lp_value *v)
 {
@@ -715,7 +689,7 @@ static void randfield_with_repeats(struct client *c, vobj *o, unsigned long coun
     reply_randfield_len(c, count, withvalues);
     if (o->encoding == OBJ_ENC_HT) {
         while (count-- && !(c->flags & CLIENT_CLOSE_ASAP))
-            reply_de_pair(c, fair_random_entry(o->ptr), withvalues);
+            reply_de_pair(c, dict_fair_random(o->ptr), withvalues);
         return;
     }
     unsigned long limit = count < RANDFIELD_SAMPLE_LIMIT ? count : RANDFIELD_SAMPLE_LIMIT;
@@ -788,7 +762,7 @@ static void randfield_unique_by_picking(struct client *c, dict *d, unsigned long
     dict *seen = dict_new(&seen_type);
     dict_expand(seen, count);
     while (dict_size(seen) < count) {
-        dict_entry *de = fair_random_entry(d);
+        dict_entry *de = dict_fair_random(d);
         if (!dict_add(seen, de->key, NULL))
             continue;
         reply_de_pair(c, de, withvalues);
@@ -830,7 +804,7 @@ static void randfield_with_count(struct client *c, long count, int withvalues)
 static void reply_random_field(struct client *c, vobj *o)
 {
     if (o->encoding == OBJ_ENC_HT) {
-        dict_entry *de = fair_random_entry(o->ptr);
+        dict_entry *de = dict_fair_random(o->ptr);
         reply_bulk(c, de->key, vstr_len(de->key));
         return;
     }
