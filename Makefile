@@ -40,7 +40,8 @@ SENTINEL_LIB := $(BUILD)/libvigil-sentinel.a
 COMMON_LIB := $(BUILD)/libvigil-common.a
 SERVER_LIB := $(BUILD)/libvigil-server.a
 
-.PHONY: all test unit integration run bench deps install clean format lint asan asan-test
+.PHONY: all test unit integration run bench deps install clean format lint asan asan-test \
+        compose-build compose-test
 
 BINARIES := $(BIN)/vigil-server $(if $(SENTINEL_SRC),$(BIN)/vigil-sentinel)
 
@@ -93,8 +94,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(SERVER_LIB) $(COMMON_LIB)
 deps:
 	@scripts/deps.sh
 
-# The whole suite twice: optimised, then under ASan+UBSan.
-test: deps all unit integration asan-test
+# The whole suite twice, optimised then under ASan+UBSan; then, where a
+# Docker engine answers, the compose group's failover tests.
+HAVE_DOCKER := $(shell docker info >/dev/null 2>&1 && echo yes)
+
+test: deps all unit integration asan-test $(if $(HAVE_DOCKER),compose-test)
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do CK_VERBOSITY=normal $$t; done
@@ -110,6 +114,15 @@ bench: deps all
 	$(PYTHON) bench/throughput.py --vigil $(abspath $(BIN)/vigil-server)
 	$(PYTHON) bench/memory.py --vigil $(abspath $(BIN)/vigil-server)
 	$(PYTHON) bench/failover.py --sentinel $(abspath $(BIN)/vigil-sentinel)
+
+# The docker compose HA group (docs/compose.md): needs a docker engine; without a registry
+# the base image is built with debootstrap (root, Debian's mirror).
+compose-build: all
+	compose/build-base.sh
+	compose/compose.sh build
+
+compose-test: compose-build
+	tests/compose/run.sh $(PYTEST_ARGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

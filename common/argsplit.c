@@ -42,6 +42,15 @@ static vstr read_arg(const char **pp, const char *end)
             }
             break;
         }
+        if (quote && *p == quote) {
+            p++;
+            /* A closing quote must end the argument. */
+            if (p != end && !isspace((unsigned char)*p)) {
+                vstr_free(arg);
+                return NULL;
+            }
+            break;
+        }
         if (quote == '"') {
             if (*p == '\\' && end - p >= 4 && p[1] == 'x' && hex_value(p[2]) >= 0 &&
                 hex_value(p[3]) >= 0) {
@@ -56,29 +65,12 @@ static vstr read_arg(const char **pp, const char *end)
                 p += 2;
                 continue;
             }
-            if (*p == '"') {
-                p++;
-                /* A closing quote must end the argument. */
-                if (p != end && !isspace((unsigned char)*p)) {
-                    vstr_free(arg);
-                    return NULL;
-                }
-                break;
-            }
             arg = vstr_cat(arg, p++, 1);
         } else if (quote == '\'') {
             if (*p == '\\' && end - p >= 2 && p[1] == '\'') {
                 arg = vstr_cat(arg, "'", 1);
                 p += 2;
                 continue;
-            }
-            if (*p == '\'') {
-                p++;
-                if (p != end && !isspace((unsigned char)*p)) {
-                    vstr_free(arg);
-                    return NULL;
-                }
-                break;
             }
             arg = vstr_cat(arg, p++, 1);
         } else {

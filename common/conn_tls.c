@@ -273,6 +273,30 @@ static void fail_io(struct conn *c, int code)
         c->state = CONN_STATE_ERROR;
 }
 
+/* What a failed SSL_read (reading) or SSL_write returns.  A renegotiation
+ * may make a read wait for the socket to be writable, or a write for it
+ * to be readable: the watchers follow.  0 means the peer closed (reads
+ * only); -1 with EAGAIN means try later. */
+static ssize_t io_failed(struct conn *c, int n, int reading)
+{
+    struct tls_conn *t = tls_of(c);
+    int code = classify_failure(c, n);
+    if (code == (reading ? SSL_ERROR_WANT_WRITE : SSL_ERROR_WANT_READ)) {
+        t->flags |= reading ? TLS_READ_WANTS_WRITE : TLS_WRITE_WANTS_READ;
+        tls_update_watchers(c);
+    }
+    if (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE ||
+        (code == SSL_ERROR_SYSCALL && (errno == EINTR || errno == EAGAIN))) {
+        errno = EAGAIN;
+        return -1;
+    }
+    fail_io(c, code);
+    if (reading && c->state == CONN_STATE_CLOSED)
+        return 0;
+    errno = c->last_errno ? c->last_errno : (reading ? EIO : EPIPE);
+    return -1;
+}
+
 /* 0 means the peer closed; -1 with EAGAIN means try later. */
 static ssize_t tls_read(struct conn *c, void *buf, size_t len)
 {
@@ -286,23 +310,7 @@ static ssize_t tls_read(struct conn *c, void *buf, size_t len)
     ERR_clear_error();
     errno = 0;
     int n = SSL_read(t->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
-    if (n > 0)
-        return n;
-    int code = classify_failure(c, n);
-    if (code == SSL_ERROR_WANT_WRITE) {
-        t->flags |= TLS_READ_WANTS_WRITE;
-        tls_update_watchers(c);
-    }
-    if (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE ||
-        (code == SSL_ERROR_SYSCALL && (errno == EINTR || errno == EAGAIN))) {
-        errno = EAGAIN;
-        return -1;
-    }
-    fail_io(c, code);
-    if (c->state == CONN_STATE_CLOSED)
-        return 0;
-    errno = c->last_errno ? c->last_errno : EIO;
-    return -1;
+    return n > 0 ? n : io_failed(c, n, 1);
 }
 
 static ssize_t tls_write(struct conn *c, const void *buf, size_t len)
@@ -317,21 +325,7 @@ static ssize_t tls_write(struct conn *c, const void *buf, size_t len)
     ERR_clear_error();
     errno = 0;
     int n = SSL_write(t->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
-    if (n > 0)
-        return n;
-    int code = classify_failure(c, n);
-    if (code == SSL_ERROR_WANT_READ) {
-        t->flags |= TLS_WRITE_WANTS_READ;
-        tls_update_watchers(c);
-    }
-    if (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE ||
-        (code == SSL_ERROR_SYSCALL && (errno == EINTR || errno == EAGAIN))) {
-        errno = EAGAIN;
-        return -1;
-    }
-    fail_io(c, code);
-    errno = c->last_errno ? c->last_errno : EPIPE;
-    return -1;
+    return n > 0 ? n : io_failed(c, n, 0);
 }
 
 /* TLS has no scatter write.  Small buffers are copied together so they go

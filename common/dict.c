@@ -407,6 +407,18 @@ size_t dict_sample(dict *d, dict_entry **out, size_t count)
     return got;
 }
 
+/* Entries dict_fair_random() picks among. */
+#define FAIR_RANDOM_SAMPLES 15
+
+dict_entry *dict_fair_random(dict *d)
+{
+    dict_entry *sample[FAIR_RANDOM_SAMPLES];
+    size_t n = dict_sample(d, sample, FAIR_RANDOM_SAMPLES);
+    if (n == 0)
+        return dict_random(d);
+    return sample[(size_t)random() % n];
+}
+
 /* A fingerprint of the table layout: an unsafe iterator must see it
  * unchanged at release, or the caller modified the dict illegally. */
 static uint64_t fingerprint(const dict *d)

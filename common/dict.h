@@ -74,6 +74,9 @@ void dict_free_entry(dict *d, dict_entry *de);
 void dict_set_val(dict *d, dict_entry *de, void *val);
 
 dict_entry *dict_random(dict *d);
+/* A random entry of a non-empty dict, less biased by chain lengths than
+ * dict_random(): picked among a sample (SRANDMEMBER, HRANDFIELD). */
+dict_entry *dict_fair_random(dict *d);
 /* Up to count entries from a random region (eviction/expiry sampling). */
 size_t dict_sample(dict *d, dict_entry **out, size_t count);
 

@@ -242,24 +242,26 @@ int net_tcp_connect_nonblock(char *err, const char *host, int port, const char *
     return fd;
 }
 
-int net_peer_name(int fd, char *ip, size_t iplen, int *port)
+/* getpeername or getsockname, then the address as text. */
+static int fd_addr(int fd, int (*get)(int, struct sockaddr *, socklen_t *), char *ip, size_t iplen,
+                   int *port)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
-    if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
+    if (get(fd, (struct sockaddr *)&ss, &len) < 0)
         return -1;
     addr_to_ip(&ss, ip, iplen, port);
     return 0;
 }
 
+int net_peer_name(int fd, char *ip, size_t iplen, int *port)
+{
+    return fd_addr(fd, getpeername, ip, iplen, port);
+}
+
 int net_sock_name(int fd, char *ip, size_t iplen, int *port)
 {
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-        return -1;
-    addr_to_ip(&ss, ip, iplen, port);
-    return 0;
+    return fd_addr(fd, getsockname, ip, iplen, port);
 }
 
 void net_format_addr(char *buf, size_t len, const char *ip, int port)

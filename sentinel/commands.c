@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -16,6 +15,7 @@
 #include "log.h"
 #include "mem.h"
 #include "monitor.h"
+#include "proc.h"
 #include "resp_write.h"
 #include "sentinel_cmd.h"
 #include "state.h"
@@ -61,21 +61,6 @@ static void cmd_ping(struct client *c, int argc, struct resp_arg *argv)
         c->out = resp_write_simple(c->out, "PONG");
 }
 
-/* libev's backend under the name Redis gives its multiplexing API. */
-static const char *backend_name(void)
-{
-    switch (ev_backend(sentinel.loop)) {
-    case EVBACKEND_EPOLL:
-        return "epoll";
-    case EVBACKEND_KQUEUE:
-        return "kqueue";
-    case EVBACKEND_POLL:
-        return "poll";
-    default:
-        return "select";
-    }
-}
-
 static vstr info_server(vstr s)
 {
     struct utsname name;
@@ -97,9 +82,9 @@ static vstr info_server(vstr s)
                     "configured_hz:10\r\nlru_clock:%lld\r\nexecutable:%s\r\nconfig_file:%s\r\n"
                     "io_threads_active:0\r\n",
                     name.sysname, name.release, name.machine, (int)(sizeof(long) * 8),
-                    backend_name(), __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__,
-                    (long)getpid(), sentinel.run_id, sentinel.port, now * 1000, uptime,
-                    uptime / 86400, (now / 1000) & ((1 << 24) - 1), exe,
+                    proc_multiplexing_api(sentinel.loop), __GNUC__, __GNUC_MINOR__,
+                    __GNUC_PATCHLEVEL__, (long)getpid(), sentinel.run_id, sentinel.port, now * 1000,
+                    uptime, uptime / 86400, (now / 1000) & ((1 << 24) - 1), exe,
                     sentinel.config_file ? sentinel.config_file : "");
     return s;
 }
@@ -148,24 +133,9 @@ static vstr info_stats(vstr s)
         client_pubsub_patterns(), st->errors, st->reads, st->writes);
 }
 
-static double tv_seconds(struct timeval tv)
-{
-    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
 static vstr info_cpu(vstr s)
 {
-    struct rusage self, children, thread;
-    getrusage(RUSAGE_SELF, &self);
-    getrusage(RUSAGE_CHILDREN, &children);
-    getrusage(RUSAGE_THREAD, &thread);
-    return vstr_catfmt(s,
-                       "# CPU\r\nused_cpu_sys:%.6f\r\nused_cpu_user:%.6f\r\n"
-                       "used_cpu_sys_children:%.6f\r\nused_cpu_user_children:%.6f\r\n"
-                       "used_cpu_sys_main_thread:%.6f\r\nused_cpu_user_main_thread:%.6f\r\n",
-                       tv_seconds(self.ru_stime), tv_seconds(self.ru_utime),
-                       tv_seconds(children.ru_stime), tv_seconds(children.ru_utime),
-                       tv_seconds(thread.ru_stime), tv_seconds(thread.ru_utime));
+    return proc_cpu_info(vstr_cat(s, "# CPU\r\n", 7));
 }
 
 static vstr info_sentinel(vstr s)

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <openssl/rand.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,8 @@
 #include "log.h"
 #include "mem.h"
 #include "monitor.h"
+#include "proc.h"
+#include "rand.h"
 #include "state.h"
 
 #define VIGIL_SENTINEL_VERSION "7.0.15"
@@ -30,28 +31,18 @@
 
 static void random_hex(char *out, size_t hexlen)
 {
-    unsigned char bytes[64];
-    size_t n = hexlen / 2;
-    if (RAND_bytes(bytes, (int)n) != 1) {
+    if (rand_hex(out, hexlen) < 0) {
         fprintf(stderr, "Unable to read random bytes\n");
         exit(1);
     }
-    for (size_t i = 0; i < n; i++)
-        sprintf(out + i * 2, "%02x", bytes[i]);
-    out[hexlen] = '\0';
 }
 
 static void seed_random(void)
 {
-    unsigned char seed[16];
-    if (RAND_bytes(seed, sizeof seed) != 1) {
+    if (rand_seed() < 0) {
         fprintf(stderr, "Unable to read random bytes\n");
         exit(1);
     }
-    dict_set_seed(seed);
-    unsigned int s;
-    memcpy(&s, seed, sizeof s);
-    srand(s);
 }
 
 static void fatal_config(struct cfgfile_error *err)
@@ -97,30 +88,6 @@ static void load_config(int argc, char **argv)
                 strerror(errno));
         exit(1);
     }
-}
-
-static void daemonize(void)
-{
-    if (fork() != 0)
-        exit(0);
-    setsid();
-    FILE *ignored = freopen("/dev/null", "r", stdin);
-    ignored = freopen("/dev/null", "w", stdout);
-    ignored = freopen("/dev/null", "w", stderr);
-    (void)ignored;
-}
-
-static void write_pidfile(void)
-{
-    if (!sentinel.pidfile)
-        return;
-    FILE *fp = fopen(sentinel.pidfile, "w");
-    if (!fp) {
-        log_warning("Failed to write PID file: %s", sentinel.pidfile);
-        return;
-    }
-    fprintf(fp, "%d\n", (int)getpid());
-    fclose(fp);
 }
 
 static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
@@ -189,7 +156,7 @@ int main(int argc, char **argv)
         exit(1);
     }
     if (sentinel.daemonize)
-        daemonize();
+        proc_daemonize();
     signal(SIGPIPE, SIG_IGN);
     sentinel.loop = EV_DEFAULT;
     sentinel.start_time = instance_now();
@@ -200,7 +167,7 @@ int main(int argc, char **argv)
         log_warning("Failed listening on port %d (tcp), aborting.", sentinel.port);
         exit(1);
     }
-    write_pidfile();
+    proc_write_pidfile(sentinel.pidfile);
     events_set_publisher(publish_event);
     sentinel_is_running();
 

@@ -167,7 +167,8 @@ static void write_zset(struct base_writer *w, const char *key, size_t klen, vobj
     while (zset_iter_next(&it, &e)) {
         batch_next(w, &b);
         char score[40];
-        put_bulk(w, score, numconv_double_to_str(score, e.score));
+        size_t slen = numconv_double_to_str(score, e.score);
+        put_bulk(w, score, slen);
         put_bulk(w, e.member, e.len);
     }
 }

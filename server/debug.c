@@ -15,12 +15,12 @@
 #include "numconv.h"
 #include "object.h"
 #include "debug_digest.h"
+#include "rand.h"
 #include "rdb.h"
 #include "reply.h"
 #include "server.h"
 #include "snapshot.h"
 
-#include <openssl/rand.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,13 +114,10 @@ static void debug_set_active_expire(struct client *c)
  * DEBUG CHANGE-REPL-ID does. */
 static void debug_change_repl_id(struct client *c)
 {
-    unsigned char bytes[RUN_ID_LEN / 2];
-    if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    if (rand_hex(server.replid, RUN_ID_LEN) < 0) {
         reply_error(c, "Unable to read random bytes");
         return;
     }
-    for (size_t i = 0; i < sizeof bytes; i++)
-        snprintf(server.replid + i * 2, 3, "%02x", bytes[i]);
     memset(server.replid2, '0', RUN_ID_LEN);
     server.replid2[RUN_ID_LEN] = '\0';
     server.second_replid_offset = -1;

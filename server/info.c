@@ -19,6 +19,7 @@
 #include "latency.h"
 #include "mem.h"
 #include "mtime.h"
+#include "proc.h"
 #include "replication.h"
 #include "reply.h"
 #include "server.h"
@@ -28,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -142,18 +142,6 @@ static size_t client_buffers(const struct client *c)
     return vstr_alloc_size(c->querybuf) + CLIENT_REPLY_CHUNK + c->reply_bytes;
 }
 
-static const char *multiplexing_api(void)
-{
-    unsigned backend = ev_backend(server.loop);
-    if (backend & EVBACKEND_EPOLL)
-        return "epoll";
-    if (backend & EVBACKEND_KQUEUE)
-        return "kqueue";
-    if (backend & EVBACKEND_POLL)
-        return "poll";
-    return "select";
-}
-
 /* ---- sections ---- */
 
 static vstr section_server(vstr s)
@@ -171,7 +159,7 @@ static vstr section_server(vstr s)
                     "arch_bits:%d\r\nmonotonic_clock:POSIX clock_gettime\r\n"
                     "multiplexing_api:%s\r\natomicvar_api:c11-builtin\r\n",
                     VIGIL_VERSION, name.sysname, name.release, name.machine,
-                    (int)(sizeof(long) * 8), multiplexing_api());
+                    (int)(sizeof(long) * 8), proc_multiplexing_api(server.loop));
     s = vstr_catfmt(s, "gcc_version:%d.%d.%d\r\nprocess_id:%d\r\nprocess_supervised:no\r\n",
                     __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__, (int)server.pid);
     s = vstr_catfmt(s,
@@ -360,26 +348,6 @@ static vstr section_replication(vstr s)
     return replication_info(s);
 }
 
-static double tv_seconds(struct timeval tv)
-{
-    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
-static vstr section_cpu(vstr s)
-{
-    struct rusage self, children, thread;
-    getrusage(RUSAGE_SELF, &self);
-    getrusage(RUSAGE_CHILDREN, &children);
-    getrusage(RUSAGE_THREAD, &thread);
-    return vstr_catfmt(s,
-                       "used_cpu_sys:%.6f\r\nused_cpu_user:%.6f\r\nused_cpu_sys_children:%.6f\r\n"
-                       "used_cpu_user_children:%.6f\r\nused_cpu_sys_main_thread:%.6f\r\n"
-                       "used_cpu_user_main_thread:%.6f\r\n",
-                       tv_seconds(self.ru_stime), tv_seconds(self.ru_utime),
-                       tv_seconds(children.ru_stime), tv_seconds(children.ru_utime),
-                       tv_seconds(thread.ru_stime), tv_seconds(thread.ru_utime));
-}
-
 static vstr section_modules(vstr s)
 {
     return s;
@@ -482,7 +450,7 @@ static const struct {
     {"persistence", "Persistence", section_persistence, 1},
     {"stats", "Stats", section_stats, 1},
     {"replication", "Replication", section_replication, 1},
-    {"cpu", "CPU", section_cpu, 1},
+    {"cpu", "CPU", proc_cpu_info, 1},
     {"modules", "Modules", section_modules, 1},
     {"commandstats", "Commandstats", section_commandstats, 0},
     {"errorstats", "Errorstats", section_errorstats, 1},

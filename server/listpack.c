@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "mem.h"
+#include "rand.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -640,12 +641,6 @@ int lp_compare(unsigned char *p, const unsigned char *s, uint32_t slen)
 
 /* ---------- random ---------- */
 
-static unsigned long random_below(unsigned long n)
-{
-    unsigned long r = ((unsigned long)random() << 31) ^ (unsigned long)random();
-    return r % n;
-}
-
 static void read_pair(unsigned char *lp, unsigned char *p, lp_value *key, lp_value *val)
 {
     lp_get_value(p, key);
@@ -655,7 +650,7 @@ static void read_pair(unsigned char *lp, unsigned char *p, lp_value *key, lp_val
 
 void lp_random_pair(unsigned char *lp, unsigned long total_pairs, lp_value *key, lp_value *val)
 {
-    long idx = (long)random_below(total_pairs) * 2;
+    long idx = (long)rand_below(total_pairs) * 2;
     read_pair(lp, lp_seek(lp, idx), key, val);
 }
 
@@ -677,7 +672,7 @@ void lp_random_pairs(unsigned char *lp, unsigned int count, lp_value *keys, lp_v
         return;
     struct pick *picks = mem_malloc(sizeof(*picks) * count);
     for (unsigned int i = 0; i < count; i++) {
-        picks[i].pair = random_below(total);
+        picks[i].pair = rand_below(total);
         picks[i].slot = i;
     }
     /* Sorted by position, one walk serves every pick. */
@@ -707,7 +702,7 @@ unsigned int lp_random_pairs_unique(unsigned char *lp, unsigned int count, lp_va
         unsigned char *v = lp_next(lp, p);
         if (!v)
             break;
-        if (random_below(total - seen) < count - picked) {
+        if (rand_below(total - seen) < count - picked) {
             read_pair(lp, p, &keys[picked], vals ? &vals[picked] : NULL);
             picked++;
         }

@@ -17,7 +17,9 @@
 #include "multi.h"
 #include "networking.h"
 #include "object.h"
+#include "proc.h"
 #include "pubsub.h"
+#include "rand.h"
 #include "replication.h"
 #include "server.h"
 #include "shutdown.h"
@@ -28,7 +30,6 @@
 #include "t_set.h"
 
 #include <locale.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,29 +58,17 @@ static void version(void)
     exit(0);
 }
 
-/* 40 hex characters from the OpenSSL RNG: the run id, and the hash seed. */
+/* The hash seed, random(), and 40 hex characters each for the run id and
+ * the replication id, all from the OpenSSL RNG. */
 static void init_random_ids(void)
 {
-    unsigned char bytes[RUN_ID_LEN / 2];
-    uint8_t seed[16];
-    if (RAND_bytes(bytes, sizeof bytes) != 1 || RAND_bytes(seed, sizeof seed) != 1) {
+    if (rand_seed() < 0 || rand_hex(server.runid, RUN_ID_LEN) < 0 ||
+        rand_hex(server.replid, RUN_ID_LEN) < 0) {
         fprintf(stderr, "Unable to read random bytes\n");
         exit(1);
     }
-    for (size_t i = 0; i < sizeof bytes; i++)
-        sprintf(server.runid + i * 2, "%02x", bytes[i]);
-    if (RAND_bytes(bytes, sizeof bytes) != 1) {
-        fprintf(stderr, "Unable to read random bytes\n");
-        exit(1);
-    }
-    for (size_t i = 0; i < sizeof bytes; i++)
-        sprintf(server.replid + i * 2, "%02x", bytes[i]);
     memset(server.replid2, '0', RUN_ID_LEN);
     server.second_replid_offset = -1;
-    dict_set_seed(seed);
-    unsigned int rs;
-    memcpy(&rs, seed, sizeof rs);
-    srandom(rs);
 }
 
 static void load_config(int argc, char **argv)
@@ -93,30 +82,6 @@ static void load_config(int argc, char **argv)
     }
     vstr_free(err);
     config_log_ignored();
-}
-
-static void write_pidfile(void)
-{
-    if (!cfg.pidfile || !*cfg.pidfile)
-        return;
-    FILE *fp = fopen(cfg.pidfile, "w");
-    if (!fp) {
-        log_warning("Failed to write PID file: %s", cfg.pidfile);
-        return;
-    }
-    fprintf(fp, "%d\n", (int)getpid());
-    fclose(fp);
-}
-
-static void daemonize(void)
-{
-    if (fork() != 0)
-        exit(0);
-    setsid();
-    FILE *ignored = freopen("/dev/null", "r", stdin);
-    ignored = freopen("/dev/null", "w", stdout);
-    ignored = freopen("/dev/null", "w", stderr);
-    (void)ignored;
 }
 
 static void init_server_state(void)
@@ -197,7 +162,7 @@ int main(int argc, char **argv)
         exit(1);
     }
     if (cfg.daemonize)
-        daemonize();
+        proc_daemonize();
     init_server_state();
     server_init_loop();
     info_init();
@@ -214,7 +179,7 @@ int main(int argc, char **argv)
     if (networking_listen() < 0)
         exit(1);
     replication_init();
-    write_pidfile();
+    proc_write_pidfile(cfg.pidfile);
     log_notice("Ready to accept connections");
     run_until_shutdown();
     return 0;

@@ -185,6 +185,27 @@ size_t obj_mem_usage(const vobj *o)
     return mem_size(o) + (ops && ops->mem_usage ? ops->mem_usage(o) : 0);
 }
 
+/* Entries looked at to estimate a big hashtable's size (MEMORY USAGE's
+ * default sampling in Redis). */
+#define DICT_MEM_SAMPLES 64
+
+size_t obj_dict_mem_usage(dict *d, int with_values)
+{
+    size_t sampled = 0, bytes = 0;
+    dict_iter it;
+    dict_iter_init(&it, d, 0);
+    for (dict_entry *de; sampled < DICT_MEM_SAMPLES && (de = dict_iter_next(&it)); sampled++) {
+        bytes += mem_size(de) + vstr_alloc_size(de->key);
+        if (with_values)
+            bytes += vstr_alloc_size(de->v.val);
+    }
+    dict_iter_release(&it);
+    size_t total = dict_mem_usage(d);
+    if (sampled)
+        total += bytes / sampled * dict_size(d);
+    return total;
+}
+
 vobj *obj_dup(const vobj *o)
 {
     if (o->type == OBJ_STRING)

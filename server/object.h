@@ -11,6 +11,7 @@
 #ifndef VIGIL_OBJECT_H
 #define VIGIL_OBJECT_H
 
+#include "dict.h"
 #include "vstr.h"
 
 #include <limits.h>
@@ -76,6 +77,9 @@ const char *obj_type_name(const vobj *o);
 const char *obj_encoding_name(unsigned encoding);
 /* Approximate bytes used by the value (MEMORY USAGE, lazy-free decisions). */
 size_t obj_mem_usage(const vobj *o);
+/* For a type's mem_usage op: a hashtable of vstr keys (and vstr values if
+ * with_values), its entries estimated from a sample of them. */
+size_t obj_dict_mem_usage(dict *d, int with_values);
 
 /* Registered by each collection type so object.c stays type-agnostic. */
 struct obj_type_ops {

@@ -21,13 +21,13 @@
 #include "net.h"
 #include "networking.h"
 #include "numconv.h"
+#include "rand.h"
 #include "repl_internal.h"
 #include "repl_payload.h"
 #include "replication.h"
 #include "reply.h"
 #include "server.h"
 
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -293,17 +293,14 @@ static void on_payload_progress(struct repl_payload *p)
     }
 }
 
-static void random_mark(char *out)
+/* The 40 hex digits ending a diskless payload; -1 if the RNG failed. */
+static int random_mark(char *out)
 {
-    unsigned char bytes[EOF_MARK_LEN / 2];
-    if (RAND_bytes(bytes, sizeof bytes) != 1)
-        for (size_t i = 0; i < sizeof bytes; i++)
-            bytes[i] = (unsigned char)random();
-    for (size_t i = 0; i < sizeof bytes; i++) {
-        static const char hex[] = "0123456789abcdef";
-        out[i * 2] = hex[bytes[i] >> 4];
-        out[i * 2 + 1] = hex[bytes[i] & 15];
-    }
+    char hex[EOF_MARK_LEN + 1];
+    if (rand_hex(hex, EOF_MARK_LEN) < 0)
+        return -1;
+    memcpy(out, hex, EOF_MARK_LEN);
+    return 0;
 }
 
 /* +FULLRESYNC goes out at once; the `$<len>` line when the length is
@@ -317,8 +314,8 @@ static void begin_transfer(struct repl_client_state *rs, struct repl_payload *pa
             vstr_catfmt(rs->xfer_head, "+FULLRESYNC %s %lld\r\n", server.replid, offset);
     rs->xfer_tail_len = 0;
     rs->len_sent = 0;
-    if (cfg.repl_diskless_sync && rs->capa_eof) {
-        random_mark(rs->xfer_tail);
+    /* Without a mark (the RNG failed) the `$<len>` framing still works. */
+    if (cfg.repl_diskless_sync && rs->capa_eof && random_mark(rs->xfer_tail) == 0) {
         rs->xfer_tail_len = EOF_MARK_LEN;
         rs->xfer_head = vstr_cat_cstr(rs->xfer_head, "$EOF:");
         rs->xfer_head = vstr_cat(rs->xfer_head, rs->xfer_tail, EOF_MARK_LEN);

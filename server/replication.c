@@ -21,13 +21,14 @@
 #include "networking.h"
 #include "numconv.h"
 #include "propagate.h"
+#include "rand.h"
 #include "repl_backlog.h"
 #include "repl_internal.h"
 #include "reply.h"
 #include "server.h"
 
-#include <openssl/rand.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct repl_backlog *backlog;
@@ -39,17 +40,6 @@ static long long no_replicas_since;
 
 /* ---- history ---- */
 
-static void random_replid(char *out)
-{
-    unsigned char bytes[RUN_ID_LEN / 2];
-    if (RAND_bytes(bytes, sizeof bytes) != 1) {
-        for (size_t i = 0; i < sizeof bytes; i++)
-            bytes[i] = (unsigned char)random();
-    }
-    for (size_t i = 0; i < sizeof bytes; i++)
-        snprintf(out + i * 2, 3, "%02x", bytes[i]);
-}
-
 void repl_clear_replid2(void)
 {
     memset(server.replid2, '0', RUN_ID_LEN);
@@ -59,7 +49,12 @@ void repl_clear_replid2(void)
 
 void repl_change_replid(void)
 {
-    random_replid(server.replid);
+    char id[RUN_ID_LEN + 1];
+    if (rand_hex(id, RUN_ID_LEN) < 0) {
+        log_warning("Unable to read random bytes: the replication ID stays %s", server.replid);
+        return;
+    }
+    memcpy(server.replid, id, sizeof id);
 }
 
 void repl_shift_replid(void)

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* Redis reads the cursor with strtoul: a sign is accepted ("-1" wraps to
@@ -91,6 +92,8 @@ static void count_and_forward(void *ctx, const dict_entry *de)
     cc->fn(cc->ctx, de);
 }
 
+/* Entries are counted before MATCH filters them, as Redis does: COUNT
+ * bounds the work, not the reply. */
 unsigned long scan_dict(dict *d, unsigned long cursor, long count, dict_scan_fn *fn, void *ctx)
 {
     struct counting_ctx cc = {.fn = fn, .ctx = ctx, .seen = 0};
@@ -121,16 +124,14 @@ void scan_batch_add(struct scan_batch *b, const char *p, size_t len)
     b->ends[b->count++] = vstr_len(b->data);
 }
 
-void scan_batch_add_ll(struct scan_batch *b, long long v)
-{
-    char buf[32];
-    scan_batch_add(b, buf, numconv_ll_to_str(buf, v));
-}
-
-void scan_batch_add_double(struct scan_batch *b, double d)
+/* Redis turns the score into a string with "%.17Lg" here, not with its
+ * usual double reply format: "-0" and "1e+20" show as such.  Printing the
+ * double itself with 17 digits gives the same text. */
+void scan_batch_add_score(struct scan_batch *b, double score)
 {
     char buf[64];
-    scan_batch_add(b, buf, numconv_double_to_str(buf, d));
+    int n = snprintf(buf, sizeof buf, "%.17g", score);
+    scan_batch_add(b, buf, (size_t)n);
 }
 
 const char *scan_batch_get(const struct scan_batch *b, size_t i, size_t *len)

@@ -42,7 +42,9 @@ int scan_match(const struct scan_options *o, const char *p, size_t len);
 
 /* Calls fn on the entries of successive buckets from cursor until about
  * count entries were seen or 10 * count buckets were walked; returns the
- * cursor for the next call (0: done).  fn must not modify the dict. */
+ * cursor for the next call (0: done).  An entry counts once even where a
+ * field/value or member/score pair is returned, as in Redis 7.0.  fn must
+ * not modify the dict. */
 unsigned long scan_dict(dict *d, unsigned long cursor, long count, dict_scan_fn *fn, void *ctx);
 
 /* Elements collected for one reply, copied back to back. */
@@ -52,11 +54,16 @@ struct scan_batch {
     size_t count, cap;
 };
 
+/* The context a dict_scan_fn of a per-type SCAN gets from scan_dict(). */
+struct scan_collect {
+    const struct scan_options *opts;
+    struct scan_batch *batch;
+};
+
 void scan_batch_init(struct scan_batch *b);
 void scan_batch_add(struct scan_batch *b, const char *p, size_t len);
-void scan_batch_add_ll(struct scan_batch *b, long long v);
-/* Adds a score formatted as Redis replies doubles. */
-void scan_batch_add_double(struct scan_batch *b, double d);
+/* Adds a score as ZSCAN shows it: 17 significant digits, -0 kept. */
+void scan_batch_add_score(struct scan_batch *b, double score);
 const char *scan_batch_get(const struct scan_batch *b, size_t i, size_t *len);
 void scan_batch_free(struct scan_batch *b);
 

@@ -9,15 +9,14 @@
 
 #include "client.h"
 #include "db.h"
-#include "glob.h"
 #include "mem.h"
 #include "notify.h"
 #include "numconv.h"
 #include "propagate.h"
 #include "reply.h"
+#include "scan.h"
 #include "server.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -303,25 +302,11 @@ static vobj *hash_dup(const vobj *o)
     return obj_new(OBJ_HASH, OBJ_ENC_HT, d);
 }
 
-/* Pairs looked at to estimate a big hashtable's size (MEMORY USAGE's
- * default sampling in Redis). */
-#define HASH_MEM_SAMPLES 64
-
 static size_t hash_mem_usage(const vobj *o)
 {
     if (o->encoding == OBJ_ENC_LISTPACK)
         return mem_size(o->ptr);
-    dict *d = o->ptr;
-    size_t sampled = 0, bytes = 0;
-    dict_iter it;
-    dict_iter_init(&it, d, 0);
-    for (dict_entry *de; sampled < HASH_MEM_SAMPLES && (de = dict_iter_next(&it)); sampled++)
-        bytes += mem_size(de) + vstr_alloc_size(de->key) + vstr_alloc_size(de->v.val);
-    dict_iter_release(&it);
-    size_t total = dict_mem_usage(d);
-    if (sampled)
-        total += bytes / sampled * dict_size(d);
-    return total;
+    return obj_dict_mem_usage(o->ptr, 1);
 }
 
 static size_t hash_length_op(const vobj *o)
@@ -668,18 +653,6 @@ static void hincrbyfloat_command(struct client *c)
 #define RANDFIELD_SUB_STRATEGY_MUL 3
 /* Pairs sampled per listpack walk when repeats are allowed. */
 #define RANDFIELD_SAMPLE_LIMIT 1000
-/* Entries sampled to pick one fairly from a hashtable. */
-#define FAIR_RANDOM_SAMPLES 15
-
-/* A random entry, less biased by chain lengths than dict_random(). */
-static dict_entry *fair_random_entry(dict *d)
-{
-    dict_entry *sample[FAIR_RANDOM_SAMPLES];
-    size_t n = dict_sample(d, sample, FAIR_RANDOM_SAMPLES);
-    if (n == 0)
-        return dict_random(d);
-    return sample[(size_t)random() % n];
-}
 
 static void reply_lp_value(struct client *c, const lp_value *v)
 {
@@ -719,7 +692,7 @@ static void randfield_with_repeats(struct client *c, vobj *o, unsigned long coun
     reply_randfield_len(c, count, withvalues);
     if (o->encoding == OBJ_ENC_HT) {
         while (count-- && !(c->flags & CLIENT_CLOSE_ASAP))
-            reply_de_pair(c, fair_random_entry(o->ptr), withvalues);
+            reply_de_pair(c, dict_fair_random(o->ptr), withvalues);
         return;
     }
     unsigned long limit = count < RANDFIELD_SAMPLE_LIMIT ? count : RANDFIELD_SAMPLE_LIMIT;
@@ -792,7 +765,7 @@ static void randfield_unique_by_picking(struct client *c, dict *d, unsigned long
     dict *seen = dict_new(&seen_type);
     dict_expand(seen, count);
     while (dict_size(seen) < count) {
-        dict_entry *de = fair_random_entry(d);
+        dict_entry *de = dict_fair_random(d);
         if (!dict_add(seen, de->key, NULL))
             continue;
         reply_de_pair(c, de, withvalues);
@@ -834,7 +807,7 @@ static void randfield_with_count(struct client *c, long count, int withvalues)
 static void reply_random_field(struct client *c, vobj *o)
 {
     if (o->encoding == OBJ_ENC_HT) {
-        dict_entry *de = fair_random_entry(o->ptr);
+        dict_entry *de = dict_fair_random(o->ptr);
         reply_bulk(c, de->key, vstr_len(de->key));
         return;
     }
@@ -876,150 +849,59 @@ static void hrandfield_command(struct client *c)
 
 /* ---- HSCAN ---- */
 
-#define SCAN_DEFAULT_COUNT 10
-
-struct scan_args {
-    unsigned long cursor;
-    long count;
-    const char *pattern; /* NULL: everything matches */
-    size_t pattern_len;
-};
-
-/* Redis reads the cursor with strtoul: a sign is accepted, leading space,
- * trailing bytes and overflow are not. */
-static int parse_cursor(struct client *c, unsigned long *cursor)
+static void collect_pair(void *ctx, const dict_entry *de)
 {
-    const char *s = client_arg(c, 2);
-    char *end;
-    errno = 0;
-    *cursor = strtoul(s, &end, 10);
-    if (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r') || *end != '\0' || errno == ERANGE) {
-        reply_error(c, "invalid cursor");
-        return -1;
-    }
-    return 0;
+    const struct scan_collect *sc = ctx;
+    size_t len = vstr_len(de->key);
+    if (!scan_match(sc->opts, de->key, len))
+        return;
+    scan_batch_add(sc->batch, de->key, len);
+    scan_batch_add(sc->batch, de->v.val, vstr_len(de->v.val));
 }
 
-static int parse_scan_options(struct client *c, struct scan_args *a)
+/* A listpack hash is small: all of it goes out in one call, cursor 0. */
+static void collect_listpack(vobj *o, const struct scan_options *opts, struct scan_batch *batch)
 {
-    a->count = SCAN_DEFAULT_COUNT;
-    a->pattern = NULL;
-    for (int i = 3; i < c->argc; i += 2) {
-        int has_value = i + 1 < c->argc;
-        long long v;
-        if (has_value && client_arg_is(c, i, "count")) {
-            if (numconv_to_ll(client_arg(c, i + 1), client_arg_len(c, i + 1), &v) < 0) {
-                reply_error_not_integer(c);
-                return -1;
-            }
-            if (v < 1) {
-                reply_error_syntax(c);
-                return -1;
-            }
-            a->count = (long)v;
-        } else if (has_value && client_arg_is(c, i, "match")) {
-            a->pattern = client_arg(c, i + 1);
-            a->pattern_len = client_arg_len(c, i + 1);
-        } else {
-            reply_error_syntax(c);
-            return -1;
-        }
-    }
-    /* MATCH * selects everything: skip matching altogether. */
-    if (a->pattern && a->pattern_len == 1 && a->pattern[0] == '*')
-        a->pattern = NULL;
-    return 0;
-}
-
-/* Entries a hashtable walk collected for one reply. */
-struct scan_found {
-    const dict_entry **entries;
-    size_t count, cap;
-};
-
-static void collect_entry(void *ctx, const dict_entry *de)
-{
-    struct scan_found *f = ctx;
-    if (f->count == f->cap) {
-        f->cap = f->cap ? f->cap * 2 : 16;
-        f->entries = mem_realloc(f->entries, f->cap * sizeof(*f->entries));
-    }
-    f->entries[f->count++] = de;
-}
-
-static int scan_match(const struct scan_args *a, const char *p, size_t len)
-{
-    return !a->pattern || glob_match(a->pattern, a->pattern_len, p, len, 0);
-}
-
-static void reply_cursor(struct client *c, unsigned long cursor)
-{
-    char buf[32];
-    reply_array_len(c, 2);
-    reply_bulk(c, buf, numconv_ull_to_str(buf, cursor));
-}
-
-/* A listpack hash is small: all of it in one call, cursor 0. */
-static void scan_listpack(struct client *c, vobj *o, const struct scan_args *a)
-{
-    reply_cursor(c, 0);
-    void *slot = reply_deferred_len(c);
-    long n = 0;
     struct hash_iter it;
     hash_iter_init(&it, o);
     while (hash_iter_next(&it) == 0) {
-        size_t flen;
+        size_t flen, vlen;
         const char *f = hash_iter_field(&it, &flen);
-        if (!scan_match(a, f, flen))
+        if (!scan_match(opts, f, flen))
             continue;
-        reply_bulk(c, f, flen);
-        reply_iter_part(c, &it, 1);
-        n += 2;
+        scan_batch_add(batch, f, flen);
+        const char *v = hash_iter_value(&it, &vlen);
+        scan_batch_add(batch, v, vlen);
     }
     hash_iter_release(&it);
-    reply_set_deferred_array_len(c, slot, n);
-}
-
-static void scan_hashtable(struct client *c, vobj *o, const struct scan_args *a)
-{
-    struct scan_found f = {0};
-    unsigned long cursor = a->cursor;
-    /* Redis counts a pair as two reply elements against COUNT, and bounds
-     * the walk over sparse tables to 10 * COUNT buckets. */
-    long max_buckets = a->count > LONG_MAX / 10 ? LONG_MAX : a->count * 10;
-    do {
-        cursor = dict_scan(o->ptr, cursor, collect_entry, &f);
-    } while (cursor && max_buckets-- && f.count * 2 < (unsigned long)a->count);
-    size_t matched = 0;
-    for (size_t i = 0; i < f.count; i++)
-        if (scan_match(a, f.entries[i]->key, vstr_len(f.entries[i]->key)))
-            f.entries[matched++] = f.entries[i];
-    reply_cursor(c, cursor);
-    reply_array_len(c, (long)matched * 2);
-    for (size_t i = 0; i < matched; i++)
-        reply_de_pair(c, f.entries[i], 1);
-    mem_free(f.entries);
 }
 
 static void hscan_command(struct client *c)
 {
-    struct scan_args a;
-    if (parse_cursor(c, &a.cursor) < 0)
+    unsigned long cursor;
+    if (scan_parse_cursor(c, 2, &cursor) < 0)
         return;
     vobj *o;
     if (lookup_read(c, &o) < 0)
         return;
+    struct scan_batch batch;
+    scan_batch_init(&batch);
     if (!o) {
-        reply_cursor(c, 0);
-        reply_array_len(c, 0);
+        scan_reply(c, 0, &batch);
         return;
     }
-    if (parse_scan_options(c, &a) < 0)
+    struct scan_options opts;
+    if (scan_parse_options(c, 3, 0, &opts) < 0)
         return;
-    if (o->encoding == OBJ_ENC_LISTPACK)
-        scan_listpack(c, o, &a);
-    else
-        scan_hashtable(c, o, &a);
+    if (o->encoding == OBJ_ENC_LISTPACK) {
+        collect_listpack(o, &opts, &batch);
+        cursor = 0;
+    } else {
+        struct scan_collect sc = {.opts = &opts, .batch = &batch};
+        cursor = scan_dict(o->ptr, cursor, opts.count, collect_pair, &sc);
+    }
+    scan_reply(c, cursor, &batch);
+    scan_batch_free(&batch);
 }
 
 /* ---- the table ---- */

@@ -15,6 +15,7 @@
 #include "notify.h"
 #include "numconv.h"
 #include "propagate.h"
+#include "rand.h"
 #include "reply.h"
 #include "scan.h"
 #include "server.h"
@@ -221,33 +222,13 @@ void set_iter_release(struct set_iter *it)
 
 /* ---- random members ---- */
 
-/* Entries sampled to pick one fairly from a hashtable. */
-#define FAIR_RANDOM_SAMPLES 15
-
-/* A random entry, less biased by chain lengths than dict_random(). */
-static dict_entry *fair_random_entry(dict *d)
-{
-    dict_entry *sample[FAIR_RANDOM_SAMPLES];
-    size_t n = dict_sample(d, sample, FAIR_RANDOM_SAMPLES);
-    if (n == 0)
-        return dict_random(d);
-    return sample[(size_t)random() % n];
-}
-
 /* A random member of a non-empty set. */
 static void set_random_elem(vobj *o, struct set_elem *e)
 {
     if (o->encoding == OBJ_ENC_INTSET)
         elem_from_int(e, intset_random(o->ptr));
     else
-        elem_from_entry(e, fair_random_entry(o->ptr));
-}
-
-/* A random index below n, wide enough for any set size. */
-static size_t random_below(size_t n)
-{
-    uint64_t r = ((uint64_t)random() << 31) ^ (uint64_t)random();
-    return (size_t)(r % n);
+        elem_from_entry(e, dict_fair_random(o->ptr));
 }
 
 /* ---- object ops ---- */
@@ -274,25 +255,11 @@ static vobj *set_dup(const vobj *o)
     return copy;
 }
 
-/* Members looked at to estimate a big hashtable's size (MEMORY USAGE's
- * default sampling in Redis). */
-#define SET_MEM_SAMPLES 64
-
 static size_t set_mem_usage(const vobj *o)
 {
     if (o->encoding == OBJ_ENC_INTSET)
         return mem_size(o->ptr);
-    dict *d = o->ptr;
-    size_t sampled = 0, bytes = 0;
-    dict_iter it;
-    dict_iter_init(&it, d, 0);
-    for (dict_entry *de; sampled < SET_MEM_SAMPLES && (de = dict_iter_next(&it)); sampled++)
-        bytes += mem_size(de) + vstr_alloc_size(de->key);
-    dict_iter_release(&it);
-    size_t total = dict_mem_usage(d);
-    if (sampled)
-        total += bytes / sampled * dict_size(d);
-    return total;
+    return obj_dict_mem_usage(o->ptr, 0);
 }
 
 static size_t set_length_op(const vobj *o)
@@ -672,7 +639,7 @@ static void randmember_by_shuffling(struct client *c, vobj *o, unsigned long cou
         dict_iter_release(&it);
     }
     for (size_t i = 0; i < count; i++) {
-        size_t j = i + random_below(size - i);
+        size_t j = i + rand_below(size - i);
         union member_ref tmp = all[i];
         all[i] = all[j];
         all[j] = tmp;
@@ -689,7 +656,7 @@ static void randmember_by_picking(struct client *c, dict *d, unsigned long count
     dict *seen = dict_new(&seen_type);
     dict_expand(seen, count);
     while (dict_size(seen) < count) {
-        dict_entry *de = fair_random_entry(d);
+        dict_entry *de = dict_fair_random(d);
         if (!dict_add(seen, de->key, NULL))
             continue;
         reply_bulk(c, de->key, vstr_len(de->key));
@@ -1061,11 +1028,10 @@ static void sdiffstore_command(struct client *c)
 
 static void collect_member(void *ctx, const dict_entry *de)
 {
-    void **args = ctx;
-    const struct scan_options *opts = args[0];
+    const struct scan_collect *sc = ctx;
     size_t len = vstr_len(de->key);
-    if (scan_match(opts, de->key, len))
-        scan_batch_add(args[1], de->key, len);
+    if (scan_match(sc->opts, de->key, len))
+        scan_batch_add(sc->batch, de->key, len);
 }
 
 static void sscan_command(struct client *c)
@@ -1096,8 +1062,8 @@ static void sscan_command(struct client *c)
         set_iter_release(&it);
         cursor = 0;
     } else {
-        void *ctx[2] = {&opts, &batch};
-        cursor = scan_dict(o->ptr, cursor, opts.count, collect_member, ctx);
+        struct scan_collect sc = {.opts = &opts, .batch = &batch};
+        cursor = scan_dict(o->ptr, cursor, opts.count, collect_member, &sc);
     }
     scan_reply(c, cursor, &batch);
     scan_batch_free(&batch);

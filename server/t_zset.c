@@ -24,17 +24,15 @@
 #include "client.h"
 #include "db.h"
 #include "dict.h"
-#include "glob.h"
 #include "intset.h"
 #include "mem.h"
 #include "notify.h"
 #include "numconv.h"
 #include "reply.h"
+#include "scan.h"
 #include "server.h"
 #include "zskiplist.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -2097,147 +2095,58 @@ static void zrandmember_command(struct client *c)
 
 /* ---- ZSCAN ---- */
 
-/* The cursor as Redis reads it: strtoul, so "", "+5" and "-1" pass. */
-static int parse_cursor(struct client *c, int i, unsigned long *cursor)
+static void collect_member(void *ctx, const dict_entry *de)
 {
-    const char *s = client_arg(c, i);
-    char *end;
-    errno = 0;
-    *cursor = strtoul(s, &end, 10);
-    if (isspace((unsigned char)s[0]) || *end != '\0' || errno == ERANGE) {
-        reply_error(c, "invalid cursor");
-        return -1;
-    }
-    return 0;
+    const struct scan_collect *sc = ctx;
+    size_t len = vstr_len(de->key);
+    if (!scan_match(sc->opts, de->key, len))
+        return;
+    scan_batch_add(sc->batch, de->key, len);
+    scan_batch_add_score(sc->batch, de->v.d);
 }
 
-struct scan_opts {
-    long count;
-    const char *pattern; /* NULL: everything matches */
-    size_t pattern_len;
-};
-
-static int parse_scan_options(struct client *c, int first, struct scan_opts *o)
+/* A listpack zset goes out whole in one call, scores as stored (integers
+ * as such). */
+static void collect_listpack(unsigned char *lp, const struct scan_options *opts,
+                             struct scan_batch *batch)
 {
-    o->count = 10;
-    o->pattern = NULL;
-    for (int j = first; j < c->argc; j += 2) {
-        if (j + 1 >= c->argc) {
-            reply_error_syntax(c);
-            return -1;
-        }
-        if (client_arg_is(c, j, "count")) {
-            if (arg_long(c, j + 1, &o->count) < 0)
-                return -1;
-            if (o->count < 1) {
-                reply_error_syntax(c);
-                return -1;
-            }
-        } else if (client_arg_is(c, j, "match")) {
-            o->pattern = client_arg(c, j + 1);
-            o->pattern_len = client_arg_len(c, j + 1);
-            if (o->pattern_len == 1 && o->pattern[0] == '*')
-                o->pattern = NULL;
-        } else {
-            reply_error_syntax(c);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static int scan_matches(const struct scan_opts *o, const char *p, size_t len)
-{
-    return !o->pattern || glob_match(o->pattern, o->pattern_len, p, len, 0);
-}
-
-static void reply_cursor(struct client *c, unsigned long cursor)
-{
-    char buf[32];
-    reply_array_len(c, 2);
-    reply_bulk(c, buf, numconv_ull_to_str(buf, cursor));
-}
-
-/* A listpack zset is returned whole, scores as stored (integers as such). */
-static void scan_listpack(struct client *c, unsigned char *lp, const struct scan_opts *o)
-{
-    reply_cursor(c, 0);
-    void *slot = reply_deferred_len(c);
-    long n = 0;
     for (unsigned char *p = lp_first(lp); p; p = lp_next(lp, lp_next(lp, p))) {
         unsigned char mbuf[LP_INTBUF_SIZE], sbuf[LP_INTBUF_SIZE];
         uint32_t mlen, slen;
         unsigned char *m = lp_get_str(p, &mlen, mbuf);
-        if (!scan_matches(o, (const char *)m, mlen))
+        if (!scan_match(opts, (const char *)m, mlen))
             continue;
         unsigned char *s = lp_get_str(lp_next(lp, p), &slen, sbuf);
-        reply_bulk(c, (const char *)m, mlen);
-        reply_bulk(c, (const char *)s, slen);
-        n += 2;
+        scan_batch_add(batch, (const char *)m, mlen);
+        scan_batch_add(batch, (const char *)s, slen);
     }
-    reply_set_deferred_array_len(c, slot, n);
-}
-
-struct scan_collect {
-    const dict_entry **entries;
-    size_t n, cap;
-};
-
-static void collect_entry(void *ctx, const dict_entry *de)
-{
-    struct scan_collect *col = ctx;
-    if (col->n == col->cap) {
-        col->cap = col->cap ? col->cap * 2 : 16;
-        col->entries = mem_realloc(col->entries, col->cap * sizeof *col->entries);
-    }
-    col->entries[col->n++] = de;
-}
-
-/* Walks buckets until about count entries or 10 * count buckets were
- * seen; the entries stay valid since nothing changes the dict meanwhile. */
-static void scan_skiplist(struct client *c, struct zset_big *zs, unsigned long cursor,
-                          const struct scan_opts *o)
-{
-    struct scan_collect col = {0};
-    long budget = o->count > LONG_MAX / 10 ? LONG_MAX : o->count * 10;
-    do {
-        cursor = dict_scan(zs->dict, cursor, collect_entry, &col);
-    } while (cursor && budget-- && col.n < (size_t)o->count);
-    reply_cursor(c, cursor);
-    void *slot = reply_deferred_len(c);
-    long n = 0;
-    for (size_t i = 0; i < col.n; i++) {
-        const dict_entry *de = col.entries[i];
-        if (!scan_matches(o, de->key, vstr_len(de->key)))
-            continue;
-        char sbuf[64];
-        int slen = snprintf(sbuf, sizeof sbuf, "%.17Lg", (long double)de->v.d);
-        reply_bulk(c, de->key, vstr_len(de->key));
-        reply_bulk(c, sbuf, (size_t)slen);
-        n += 2;
-    }
-    reply_set_deferred_array_len(c, slot, n);
-    mem_free(col.entries);
 }
 
 static void zscan_command(struct client *c)
 {
     unsigned long cursor;
     vobj *o;
-    struct scan_opts opts;
-    if (parse_cursor(c, 2, &cursor) < 0 || lookup_zset(c, 1, 0, &o) < 0)
+    if (scan_parse_cursor(c, 2, &cursor) < 0 || lookup_zset(c, 1, 0, &o) < 0)
         return;
+    struct scan_batch batch;
+    scan_batch_init(&batch);
     if (!o) {
-        reply_cursor(c, 0);
-        reply_array_len(c, 0);
+        scan_reply(c, 0, &batch);
         return;
     }
-    if (parse_scan_options(c, 3, &opts) < 0)
+    struct scan_options opts;
+    if (scan_parse_options(c, 3, 0, &opts) < 0)
         return;
-    if (o->encoding == OBJ_ENC_LISTPACK)
-        scan_listpack(c, o->ptr, &opts);
-    else
-        scan_skiplist(c, o->ptr, cursor, &opts);
+    if (o->encoding == OBJ_ENC_LISTPACK) {
+        collect_listpack(o->ptr, &opts, &batch);
+        cursor = 0;
+    } else {
+        struct zset_big *zs = o->ptr;
+        struct scan_collect sc = {.opts = &opts, .batch = &batch};
+        cursor = scan_dict(zs->dict, cursor, opts.count, collect_member, &sc);
+    }
+    scan_reply(c, cursor, &batch);
+    scan_batch_free(&batch);
 }
 
 struct command zset_commands[] = {

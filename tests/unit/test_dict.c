@@ -181,6 +181,28 @@ START_TEST(random_and_sample)
 }
 END_TEST
 
+/* Every entry can come out of dict_fair_random(), and only entries do.
+ * A fixed seed keeps the run reproducible. */
+START_TEST(fair_random_reaches_every_entry)
+{
+    srandom(1);
+    dict *d = dict_new(&owned_keys);
+    for (long i = 0; i < 100; i++)
+        dict_add(d, key_n(i), (void *)(i + 1));
+    char seen[100] = {0};
+    for (int i = 0; i < 20000; i++) {
+        dict_entry *de = dict_fair_random(d);
+        ck_assert_ptr_nonnull(de);
+        long v = (long)de->v.val;
+        ck_assert(v >= 1 && v <= 100);
+        seen[v - 1] = 1;
+    }
+    for (int i = 0; i < 100; i++)
+        ck_assert_msg(seen[i], "key:%d never picked", i);
+    dict_free(d);
+}
+END_TEST
+
 START_TEST(clear_frees_everything)
 {
     size_t before = mem_used();
@@ -205,6 +227,7 @@ int main(void)
     tcase_add_test(tc, scan_survives_growth);
     tcase_add_test(tc, scan_survives_shrink);
     tcase_add_test(tc, random_and_sample);
+    tcase_add_test(tc, fair_random_reaches_every_entry);
     tcase_add_test(tc, clear_frees_everything);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

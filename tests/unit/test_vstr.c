@@ -104,6 +104,15 @@ START_TEST(split_rules)
     ck_assert_uint_eq(vstr_len(argv[0]), 2);
     ck_assert_int_eq((unsigned char)argv[0][1], 0xff);
     argsplit_free(argv, argc);
+    /* Either closing quote must be followed by a space or the end. */
+    ck_assert_ptr_null(argsplit("\"a\"b", 4, &argc));
+    ck_assert_ptr_null(argsplit("'a'b", 4, &argc));
+    argv = argsplit("\"a\\\"\" 'b'", 9, &argc);
+    ck_assert_ptr_nonnull(argv);
+    ck_assert_int_eq(argc, 2);
+    ck_assert_str_eq(argv[0], "a\"");
+    ck_assert_str_eq(argv[1], "b");
+    argsplit_free(argv, argc);
 }
 END_TEST
 
