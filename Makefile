@@ -107,8 +107,10 @@ integration: all
 	VIGIL_SERVER=$(abspath $(BIN)/vigil-server) VIGIL_SENTINEL=$(abspath $(BIN)/vigil-sentinel) \
 	    $(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
 
+# The default local group: primary 6379, replicas 6380-6381, sentinels
+# 26379-26381 (RUN_SINGLE=1: the primary alone).
 run: deps all
-	$(BIN)/vigil-server conf/vigil.conf
+	BIN=$(BIN) scripts/run-group.sh
 
 bench: deps all
 	$(PYTHON) bench/throughput.py --vigil $(abspath $(BIN)/vigil-server)

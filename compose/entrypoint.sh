@@ -10,7 +10,7 @@
 set -euo pipefail
 
 role=${VIGIL_ROLE:?VIGIL_ROLE must be primary, replica or sentinel}
-data_server=${DATA_SERVER:-redis-server}
+data_server=${DATA_SERVER:-vigil-server}
 sentinel_server=${SENTINEL_SERVER:-vigil-sentinel}
 # The address the others reach this node at: the compose file pins one per node.
 announce_ip=${ANNOUNCE_IP:-$(hostname -i | cut -d' ' -f1)}

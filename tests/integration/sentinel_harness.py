@@ -1,6 +1,7 @@
 """Process helpers for the sentinel integration tests.
 
-A SentinelGroup is one primary and N replicas (Debian's redis-server) plus
+A SentinelGroup is one primary and N replicas (vigil-server, or Debian's
+redis-server with data="redis") plus
 sentinels, each either vigil-sentinel ($VIGIL_SENTINEL, else the repo's
 bin/vigil-sentinel) or Debian's redis-sentinel, all on free loopback ports
 in one temp directory.  Everything started is stopped at teardown, even
@@ -24,6 +25,15 @@ REPO = Path(__file__).resolve().parents[2]
 REDIS_SERVER = "/usr/bin/redis-server"
 REDIS_SENTINEL = "/usr/bin/redis-sentinel"
 START_TIMEOUT = 10.0
+
+
+def vigil_server_binary():
+    return os.environ.get("VIGIL_SERVER", str(REPO / "bin" / "vigil-server"))
+
+
+# The data nodes' server: "vigil" (vigil-server, the default) or "redis"
+# (Debian's redis-server), so every scenario can run on both.
+DATA_SERVERS = {"vigil": vigil_server_binary, "redis": lambda: REDIS_SERVER}
 
 
 def vigil_sentinel_binary():
@@ -99,12 +109,13 @@ class SentinelGroup:
     def __init__(self, kinds=("vigil", "vigil", "vigil"), replicas=2, quorum=2,
                  down_after=1000, failover_timeout=6000, replica_priorities=None,
                  master_name="mymaster", server_conf="", server_password=None,
-                 sentinel_extra="", sentinel_password=None):
+                 sentinel_extra="", sentinel_password=None, data="vigil"):
         """server_conf and sentinel_extra are lines appended to every data
         node's and every sentinel's config; the passwords are what the
         test's clients authenticate with."""
         self.dir = tempfile.mkdtemp(prefix="vigil-sentinel-")
         self.kinds, self.quorum = list(kinds), quorum
+        self.data = data
         self.down_after, self.failover_timeout = down_after, failover_timeout
         self.nreplicas = replicas
         self.priorities = replica_priorities or [100] * replicas
@@ -124,8 +135,8 @@ class SentinelGroup:
                     "repl-diskless-sync-delay 0\n" + self.server_conf)
             if replicaof:
                 f.write(f"replicaof 127.0.0.1 {replicaof}\n")
-        return Proc(f"redis-server:{port}", port, [REDIS_SERVER, conf], f"{d}/redis.log", d,
-                    self.server_password)
+        return Proc(f"{self.data}-server:{port}", port, [DATA_SERVERS[self.data](), conf],
+                    f"{d}/redis.log", d, self.server_password)
 
     def restart_server(self, proc):
         """Starts a stopped data node again with its own (rewritten) config."""

@@ -1,4 +1,5 @@
-"""vigil-sentinel failover scenarios against Debian's redis-server."""
+"""vigil-sentinel failover scenarios, with vigil-server data nodes and
+with Debian's redis-server ones."""
 
 import pytest
 
@@ -6,9 +7,9 @@ from harness import wait_until
 from sentinel_harness import SentinelGroup, count_events, wait_replicating_to
 
 
-@pytest.fixture
-def group():
-    g = SentinelGroup().start()
+@pytest.fixture(params=["vigil", "redis"])
+def group(request):
+    g = SentinelGroup(data=request.param).start()
     yield g
     g.cleanup()
 
