@@ -268,6 +268,16 @@ void db_add(struct db *db, const char *key, size_t len, vobj *val)
     notify_keyspace_event(NOTIFY_NEW, "new", key, len, db->id);
 }
 
+int db_add_loaded(struct db *db, vstr key, vobj *val, long long expire)
+{
+    dict_entry *de = dict_add(db->keys, key, val);
+    if (!de)
+        return -1;
+    if (expire != -1)
+        dict_add(db->expires, de->key, NULL)->v.s64 = expire;
+    return 0;
+}
+
 void db_overwrite(struct db *db, const char *key, size_t len, vobj *val)
 {
     dict_entry *de = dict_find(db->keys, key, len);

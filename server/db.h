@@ -57,6 +57,9 @@ vobj *db_lookup_write_or_reply(struct client *c, const char *key, size_t len, in
 
 /* Adds a new key (must not exist); the db takes the reference to val. */
 void db_add(struct db *db, const char *key, size_t len, vobj *val);
+/* Loading (RDB): adds key with its expire (-1: none), taking ownership of
+ * both key and val; -1 (nothing taken) if the key already exists. */
+int db_add_loaded(struct db *db, vstr key, vobj *val, long long expire);
 /* Replaces the value of an existing key, keeping its TTL. */
 void db_overwrite(struct db *db, const char *key, size_t len, vobj *val);
 /* Adds or overwrites; drops the TTL unless SETKEY_KEEPTTL; signals WATCH. */

@@ -148,6 +148,8 @@ int rdb_read_type(struct rdb_in *in);
 int rdb_read_len(struct rdb_in *in, uint64_t *len, int *encoded);
 /* A string of any encoding as a new vstr, or NULL. */
 vstr rdb_read_string(struct rdb_in *in);
+/* The rest of a string whose length header (len, encoded) was read. */
+vstr rdb_read_string_body(struct rdb_in *in, uint64_t len, int encoded);
 
 /* A value of the given RDB type as a new object, validated (duplicates
  * included) and in the encoding the size limits call for.  NULL on an

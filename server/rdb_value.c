@@ -238,9 +238,23 @@ static vobj *fail_value(struct rdb_in *in, vobj *o, const char *what)
 
 /* ---- strings and lists ---- */
 
+/* Values up to this size are read on the stack: most values are small,
+ * and loading then makes one allocation (the object) per value. */
+#define SMALL_STRING 64
+
 static vobj *read_string_value(struct rdb_in *in)
 {
-    vstr s = rdb_read_string(in);
+    uint64_t len;
+    int encoded;
+    if (rdb_read_len(in, &len, &encoded) < 0)
+        return NULL;
+    if (!encoded && len <= SMALL_STRING) {
+        char buf[SMALL_STRING];
+        if (rdb_read_raw(in, buf, (size_t)len) < 0)
+            return NULL;
+        return obj_new_string_encoded(buf, (size_t)len);
+    }
+    vstr s = rdb_read_string_body(in, len, encoded);
     if (!s)
         return NULL;
     vobj *o = obj_new_string_encoded(s, vstr_len(s));
