@@ -192,14 +192,20 @@ def test_tilt_after_a_stall(kind):
         g.cleanup()
 
 
-def test_auth_to_data_nodes_and_between_sentinels():
-    server_conf = ("requirepass datapw\nmasterauth datapw\n"
-                   "user watcher on >watchpw ~* &* +@all\n")
-    extra = ("sentinel auth-user mymaster watcher\nsentinel auth-pass mymaster watchpw\n"
-             "requirepass sentpw\nsentinel sentinel-pass sentpw\n")
+# vigil-server has the default user only (no ACL users yet): its nodes are
+# watched with auth-pass; redis-server's also through an ACL user.
+@pytest.mark.parametrize("data", ["vigil", "redis"])
+def test_auth_to_data_nodes_and_between_sentinels(data):
+    server_conf = "requirepass datapw\nmasterauth datapw\n"
+    extra = "requirepass sentpw\nsentinel sentinel-pass sentpw\n"
+    if data == "redis":
+        server_conf += "user watcher on >watchpw ~* &* +@all\n"
+        extra += "sentinel auth-user mymaster watcher\nsentinel auth-pass mymaster watchpw\n"
+    else:
+        extra += "sentinel auth-pass mymaster datapw\n"
     g = SentinelGroup(kinds=("vigil", "vigil", "redis"), replicas=1, quorum=2,
                       server_conf=server_conf, server_password="datapw",
-                      sentinel_extra=extra, sentinel_password="sentpw")
+                      sentinel_extra=extra, sentinel_password="sentpw", data=data)
     g.start()
     try:
         # Replicas are found through INFO, which needs auth to the primary.
