@@ -90,6 +90,14 @@ int dict_is_rehashing(const dict *d)
     return d->rehash_index != -1;
 }
 
+void dict_table_stats(const dict *d, size_t size[2], size_t used[2])
+{
+    for (int t = 0; t <= 1; t++) {
+        size[t] = d->t[t].size;
+        used[t] = d->t[t].used;
+    }
+}
+
 size_t dict_mem_usage(const dict *d)
 {
     return (d->t[0].size + d->t[1].size) * sizeof(dict_entry *) + sizeof *d;

@@ -91,6 +91,9 @@ int dict_expand(dict *d, size_t size);
 void dict_resize_to_fit(dict *d);
 /* Rehashes for about ms milliseconds; returns 1 if more work remains. */
 int dict_rehash_ms(dict *d, int ms);
+/* Buckets and entries of table 0 (main) and 1 (rehash target, 0 when
+ * not rehashing): DEBUG HTSTATS. */
+void dict_table_stats(const dict *d, size_t size[2], size_t used[2]);
 /* Bytes used by the table arrays (not keys or values). */
 size_t dict_mem_usage(const dict *d);
 

@@ -165,6 +165,40 @@ static void debug_reload(struct client *c)
     reply_ok(c);
 }
 
+/* One dict's part of DEBUG HTSTATS, in Redis's layout. */
+static vstr htstats_dict(vstr s, const char *title, dict *d)
+{
+    size_t size[2], used[2];
+    dict_table_stats(d, size, used);
+    s = vstr_catfmt(s, "[%s]\n", title);
+    if (used[0] + used[1] == 0)
+        return vstr_cat_cstr(s, "Hash table 0 stats (main hash table):\n"
+                                "No stats available for empty dictionaries\n");
+    static const char *const names[] = {"main hash table", "rehashing target"};
+    for (int t = 0; t <= 1; t++) {
+        if (size[t] == 0)
+            continue;
+        s = vstr_catfmt(s, "Hash table %d stats (%s):\n table size: %zu\n number of elements: %zu\n",
+                        t, names[t], size[t], used[t]);
+    }
+    return s;
+}
+
+static void debug_htstats(struct client *c)
+{
+    long long id;
+    if (numconv_to_ll(client_arg(c, 2), client_arg_len(c, 2), &id) < 0 || id < 0 ||
+        id >= cfg.databases) {
+        reply_error(c, "Out of range database");
+        return;
+    }
+    struct db *db = db_get((int)id);
+    vstr s = htstats_dict(vstr_empty(), "Dictionary HT", db->keys);
+    s = htstats_dict(s, "Expires HT", db->expires);
+    reply_verbatim(c, s, vstr_len(s));
+    vstr_free(s);
+}
+
 static void debug_help(struct client *c)
 {
     static const char *const lines[] = {
@@ -175,6 +209,8 @@ static void debug_help(struct client *c)
         "    Output a hex signature representing the current DB content.",
         "DIGEST-VALUE <key> [<key> ...]",
         "    Output a hex signature of the values of all the specified keys.",
+        "HTSTATS <dbid>",
+        "    Sizes and element counts of the hash tables of database <dbid>.",
         "OBJECT <key>",
         "    Internal details of the value stored at <key>: address, reference count,",
         "    encoding, serialized length and LRU clock.",
@@ -199,6 +235,8 @@ static const struct {
 } subcommands[] = {
     {"help", 2, debug_help},
     {"object", 3, debug_object},
+    {"htstats", 3, debug_htstats},
+    {"htstats", 4, debug_htstats},
     {"sleep", 3, debug_sleep},
     {"set-active-expire", 3, debug_set_active_expire},
     {"change-repl-id", 2, debug_change_repl_id},
