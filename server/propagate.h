@@ -31,8 +31,8 @@ void propagate_also_cstr(int dbid, int argc, const char **argv);
 void propagate_rewrite(struct client *c, int argc, vstr *argv);
 /* The same from borrowed arguments, copied (nothing when no sink listens). */
 void propagate_rewrite_args(struct client *c, int argc, const struct resp_arg *argv);
-/* Rewrites the command as `<cmd> <key> <ms>` (PEXPIREAT, PXAT forms) or,
- * with ms < 0, `<cmd> <key>` (DEL, PERSIST). */
+/* Rewrites the command as `<cmd> <key> <num>` (PEXPIREAT with a time, LPOP
+ * with a count, ...) or, with num < 0, `<cmd> <key>` (DEL, PERSIST, LPOP). */
 void propagate_rewrite_key(struct client *c, const char *cmd, const char *key, size_t klen,
                            long long ms);
 /* The name of the command that deletes a key the way the lazyfree

@@ -207,14 +207,7 @@ static void reply_and_remove_one(struct client *c, vobj *o, int where)
  * the blocking forms actually did, as Redis rewrites them. */
 static void propagate_pop(struct client *c, const char *key, size_t keylen, int where, long count)
 {
-    vstr *argv = mem_malloc(sizeof(vstr) * 3);
-    argv[0] = vstr_from(where == LIST_HEAD ? "LPOP" : "RPOP");
-    argv[1] = vstr_new(key, keylen);
-    if (count) {
-        char buf[24];
-        argv[2] = vstr_new(buf, numconv_ll_to_str(buf, count));
-    }
-    propagate_rewrite(c, count ? 3 : 2, argv);
+    propagate_rewrite_key(c, where == LIST_HEAD ? "LPOP" : "RPOP", key, keylen, count ? count : -1);
 }
 
 /* BLMOVE and BRPOPLPUSH propagate as LMOVE and RPOPLPUSH. */

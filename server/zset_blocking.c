@@ -9,8 +9,6 @@
 #include "client.h"
 #include "commands.h"
 #include "db.h"
-#include "mem.h"
-#include "numconv.h"
 #include "propagate.h"
 #include "reply.h"
 #include "server.h"
@@ -19,14 +17,8 @@
 /* AOF and replicas see what was done: ZPOPMIN/ZPOPMAX key [count]. */
 static void propagate_zpop(struct client *c, const char *key, size_t keylen, int where, long count)
 {
-    vstr *argv = mem_malloc(sizeof(vstr) * 3);
-    argv[0] = vstr_from(where == ZSET_MAX ? "ZPOPMAX" : "ZPOPMIN");
-    argv[1] = vstr_new(key, keylen);
-    if (count) {
-        char buf[24];
-        argv[2] = vstr_new(buf, numconv_ll_to_str(buf, count));
-    }
-    propagate_rewrite(c, count ? 3 : 2, argv);
+    propagate_rewrite_key(c, where == ZSET_MAX ? "ZPOPMAX" : "ZPOPMIN", key, keylen,
+                          count ? count : -1);
 }
 
 /* The first existing key among argv[first..first+n-1]: 1 with *o and *i,
