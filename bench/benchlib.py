@@ -296,6 +296,21 @@ def run_watched(argv, servers, timeout, stdin_path=None):
         return out.read().decode(errors="replace")
 
 
+def require_executables(parser, paths):
+    """Stops argument parsing with a clear message if a binary is missing."""
+    for path in paths:
+        if not os.access(path, os.X_OK):
+            parser.error("not an executable: %s" % path)
+
+
+def parse_parts(parser, value, known):
+    """The comma-separated --parts list, each one of known."""
+    parts = [x for x in value.split(",") if x]
+    if not parts or any(x not in known for x in parts):
+        parser.error("--parts takes %s or %s" % (", ".join(known), ",".join(known)))
+    return parts
+
+
 def median(values):
     ordered = sorted(values)
     mid = len(ordered) // 2

@@ -50,9 +50,7 @@ def parse_args():
     args = p.parse_args()
     if args.rounds < 1:
         p.error("--rounds must be positive")
-    for path in (args.sentinel, args.redis_sentinel, args.redis_server):
-        if not os.access(path, os.X_OK):
-            p.error("not an executable: %s" % path)
+    benchlib.require_executables(p, (args.sentinel, args.redis_sentinel, args.redis_server))
     return args
 
 

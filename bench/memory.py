@@ -39,9 +39,7 @@ def parse_args():
     args = p.parse_args()
     if args.runs < 1 or args.scale <= 0:
         p.error("--runs and --scale must be positive")
-    for path in (args.vigil, args.redis, benchlib.REDIS_CLI):
-        if not os.access(path, os.X_OK):
-            p.error("not an executable: %s" % path)
+    benchlib.require_executables(p, (args.vigil, args.redis, benchlib.REDIS_CLI))
     return args
 
 

@@ -49,14 +49,10 @@ def parse_args():
                    help="seconds allowed for one load, SAVE or redis-benchmark invocation")
     args = p.parse_args()
     args.threads = 0
-    args.parts = [x for x in args.parts.split(",") if x]
-    if not args.parts or any(x not in PARTS for x in args.parts):
-        p.error("--parts takes rdb, aof or rdb,aof")
+    args.parts = benchlib.parse_parts(p, args.parts, PARTS)
     if args.runs < 1 or args.scale <= 0 or args.requests < 1:
         p.error("--runs, --scale and --requests must be positive")
-    for path in (args.vigil, args.redis, benchlib.REDIS_CLI, benchlib.REDIS_BENCHMARK):
-        if not os.access(path, os.X_OK):
-            p.error("not an executable: %s" % path)
+    benchlib.require_executables(p, (args.vigil, args.redis, benchlib.REDIS_CLI, benchlib.REDIS_BENCHMARK))
     return args
 
 

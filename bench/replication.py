@@ -22,7 +22,6 @@ unknown, link never up, keys missing): no figure is reported for something that 
 """
 
 import argparse
-import os
 import shlex
 import sys
 import time
@@ -54,14 +53,10 @@ def parse_args():
                    help="seconds allowed for one load, sync or redis-benchmark invocation")
     args = p.parse_args()
     args.threads = 0
-    args.parts = [x for x in args.parts.split(",") if x]
-    if not args.parts or any(x not in PARTS for x in args.parts):
-        p.error("--parts takes sync, throughput or sync,throughput")
+    args.parts = benchlib.parse_parts(p, args.parts, PARTS)
     if args.runs < 1 or args.scale <= 0 or args.requests < 1:
         p.error("--runs, --scale and --requests must be positive")
-    for path in (args.vigil, args.redis, benchlib.REDIS_CLI, benchlib.REDIS_BENCHMARK):
-        if not os.access(path, os.X_OK):
-            p.error("not an executable: %s" % path)
+    benchlib.require_executables(p, (args.vigil, args.redis, benchlib.REDIS_CLI, benchlib.REDIS_BENCHMARK))
     return args
 
 

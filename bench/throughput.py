@@ -45,9 +45,7 @@ def parse_args():
     args = p.parse_args()
     if args.requests < 1 or args.runs < 1 or args.threads < 0:
         p.error("--requests and --runs must be positive, --threads not negative")
-    for path in (args.vigil, args.redis, benchlib.REDIS_BENCHMARK):
-        if not os.access(path, os.X_OK):
-            p.error("not an executable: %s" % path)
+    benchlib.require_executables(p, (args.vigil, args.redis, benchlib.REDIS_BENCHMARK))
     return args
 
 
