@@ -83,12 +83,3 @@ void log_msg(enum log_level level, const char *fmt, ...)
     emit(level, msg);
 }
 
-void log_raw(enum log_level level, const char *msg)
-{
-    if (level < current_level || level >= LOG_NOTHING)
-        return;
-    size_t len = strlen(msg);
-    ssize_t ignored = write(log_fd, msg, len);
-    ignored = write(log_fd, "\n", 1);
-    (void)ignored;
-}

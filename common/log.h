@@ -20,8 +20,6 @@ void log_set_role(char role);
 int log_level_from_name(const char *name);
 
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Writes without formatting or allocation: safe in signal handlers. */
-void log_raw(enum log_level level, const char *msg);
 
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 #define log_verbose(...) log_msg(LOG_VERBOSE, __VA_ARGS__)

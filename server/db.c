@@ -363,11 +363,6 @@ int db_delete_async(struct db *db, const char *key, size_t len)
     return db_delete(db, key, len);
 }
 
-int db_exists(struct db *db, const char *key, size_t len)
-{
-    return db_lookup(db, key, len, LOOKUP_NOTOUCH | LOOKUP_NOSTATS | LOOKUP_NONOTIFY) != NULL;
-}
-
 static void free_dicts_job(void *keys, void *expires)
 {
     size_t count = dict_size(keys);

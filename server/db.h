@@ -69,7 +69,6 @@ void db_set_key(struct client *c, struct db *db, const char *key, size_t len, vo
 int db_delete(struct db *db, const char *key, size_t len);
 /* Like db_delete, but frees big values in the background. */
 int db_delete_async(struct db *db, const char *key, size_t len);
-int db_exists(struct db *db, const char *key, size_t len);
 /* Values waiting for / freed by the background thread (INFO memory). */
 size_t db_lazyfree_pending(void);
 size_t db_lazyfreed(void);

@@ -22,7 +22,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -732,19 +731,6 @@ static void flush_pending_writes(void)
             continue;
         }
         after_write(c);
-    }
-}
-
-void networking_flush_sync(struct client *c, int timeout_ms)
-{
-    if (!c->conn)
-        return;
-    uint64_t deadline = mtime_monotonic_us() + (uint64_t)timeout_ms * 1000;
-    while (reply_has_pending(c) && mtime_monotonic_us() < deadline) {
-        if (write_to_client(c) < 0)
-            return;
-        struct pollfd p = {.fd = c->conn->fd, .events = POLLOUT};
-        poll(&p, 1, 10);
     }
 }
 

@@ -26,8 +26,6 @@ void networking_process_input(struct client *c);
 void networking_schedule_write(struct client *c);
 /* Closes c if its output buffer crossed client-output-buffer-limit. */
 int networking_check_obuf_limits(struct client *c);
-/* Blocking write of everything pending (SHUTDOWN replies, fatal errors). */
-void networking_flush_sync(struct client *c, int timeout_ms);
 
 /* Feature modules release their per-client state from here. */
 void networking_add_free_hook(void (*hook)(struct client *c));

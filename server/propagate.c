@@ -87,16 +87,6 @@ void propagate_also(int dbid, int argc, const struct resp_arg *argv)
         propagate_flush();
 }
 
-void propagate_also_cstr(int dbid, int argc, const char **argv)
-{
-    struct resp_arg args[16];
-    if (argc > 16)
-        return;
-    for (int i = 0; i < argc; i++)
-        args[i] = (struct resp_arg){(char *)argv[i], strlen(argv[i])};
-    propagate_also(dbid, argc, args);
-}
-
 static struct prop_client_state *state(void)
 {
     int level = nesting > 0 ? nesting - 1 : 0;

@@ -25,7 +25,6 @@ int propagate_active(void);
 
 /* Queues a command (the arguments are copied). */
 void propagate_also(int dbid, int argc, const struct resp_arg *argv);
-void propagate_also_cstr(int dbid, int argc, const char **argv);
 /* Propagates argv instead of the client's own arguments (ownership of the
  * vstrs passes to the propagator). */
 void propagate_rewrite(struct client *c, int argc, vstr *argv);

@@ -243,11 +243,6 @@ void reply_set_len(struct client *c, long len)
     reply_header(c, c->resp >= 3 ? '~' : '*', len);
 }
 
-void reply_bool(struct client *c, int v)
-{
-    reply_ll(c, v ? 1 : 0);
-}
-
 void reply_verbatim(struct client *c, const char *p, size_t len)
 {
     reply_bulk(c, p, len);

@@ -31,7 +31,6 @@ void reply_array_len(struct client *c, long len);
 /* Maps are flat arrays of key, value in RESP2. */
 void reply_map_len(struct client *c, long pairs);
 void reply_set_len(struct client *c, long len);
-void reply_bool(struct client *c, int v);
 /* Multiline text: a bulk string in RESP2 (INFO, CLIENT LIST). */
 void reply_verbatim(struct client *c, const char *p, size_t len);
 
